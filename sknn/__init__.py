@@ -1,0 +1,7 @@
+"""sknn: scikit-learn-compatible multi-layer perceptrons on NumPy or CuPy."""
+
+from sknn._classifier import MLPClassifier
+from sknn._regressor import MLPRegressor
+
+__version__ = "0.1.0"
+__all__ = ["MLPClassifier", "MLPRegressor", "__version__"]

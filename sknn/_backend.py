@@ -1,0 +1,87 @@
+"""Array namespaces and devices: the one place that tells NumPy from the rest.
+
+The estimators look up the namespace ``xp`` once, from the validated ``X``, and
+pass it down. Everything else is written against the array API standard;
+``native(xp)`` hands out the NumPy or CuPy module where a faster in-place call
+(``out=``) exists, and ``None`` elsewhere, so each fast path keeps its portable
+version beside it.
+"""
+
+import importlib
+
+import array_api_compat
+import array_api_compat.numpy as numpy_namespace
+import numpy as np
+import scipy.sparse as sp
+from sklearn import get_config
+
+
+def namespace_of(X):
+    """Namespace of ``X``: its own under array API dispatch, else NumPy.
+
+    Sparse matrices and plain NumPy arrays always give NumPy.
+    """
+    if sp.issparse(X) or not get_config()["array_api_dispatch"]:
+        return numpy_namespace
+    if not array_api_compat.is_array_api_obj(X):
+        return numpy_namespace
+    return array_api_compat.array_namespace(X)
+
+
+def device_of(X):
+    """Device of ``X`` (``"cpu"`` for NumPy arrays and sparse matrices)."""
+    if sp.issparse(X) or isinstance(X, np.ndarray):
+        return "cpu"
+    return array_api_compat.device(X)
+
+
+def is_numpy(xp):
+    """True when ``xp`` is NumPy (wrapped by array-api-compat or not)."""
+    return array_api_compat.is_numpy_namespace(xp)
+
+
+def native(xp):
+    """The NumPy or CuPy module behind ``xp``, for ``out=`` fast paths; else None.
+
+    Never imports CuPy unless ``xp`` already is CuPy (so CuPy is loaded).
+    """
+    if array_api_compat.is_numpy_namespace(xp):
+        return np
+    if array_api_compat.is_cupy_namespace(xp):
+        return importlib.import_module("cupy")
+    return None
+
+
+def to_numpy(array):
+    """Copy (or view) any array as a NumPy array on the host."""
+    if isinstance(array, np.ndarray):
+        return array
+    if array_api_compat.is_cupy_array(array):
+        return array.get()
+    try:
+        return np.from_dlpack(array)
+    except (TypeError, RuntimeError, BufferError):
+        return np.asarray(array)
+
+
+def move_to(array, xp, device, dtype=None):
+    """``array`` as an array of namespace ``xp`` on ``device`` (None stays None)."""
+    if array is None:
+        return None
+    if sp.issparse(array):
+        return array
+    same = array_api_compat.is_array_api_obj(array) and (
+        array_api_compat.array_namespace(array) == xp
+        and device_of(array) == device
+    )
+    if not same:
+        host = to_numpy(array)
+        array = xp.asarray(host) if is_numpy(xp) else xp.asarray(host, device=device)
+    if dtype is not None and array.dtype != dtype:
+        array = xp.astype(array, dtype)
+    return array
+
+
+def to_float(value):
+    """A 0-d array (on any device) as a Python float: one host sync."""
+    return float(to_numpy(value)) if not isinstance(value, float) else value

@@ -1,0 +1,337 @@
+"""What MLPClassifier and MLPRegressor share: parameters, fitting, the forward pass.
+
+The estimators differ only in how targets become network outputs and back
+(``_encode_targets``, ``_output_activation``, ``_score_outputs``).
+"""
+
+import warnings
+from abc import ABC, abstractmethod
+from numbers import Integral, Real
+
+import array_api_compat
+import numpy as np
+import scipy.sparse as sp
+from sklearn import get_config
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from sknn._activations import HIDDEN_ACTIVATIONS
+from sknn._backend import device_of, move_to, namespace_of, to_numpy
+from sknn._batches import BatchSource, take_rows
+from sknn._init import initial_parameters
+from sknn._layout import ParameterLayout
+from sknn._lbfgs import fit_lbfgs
+from sknn._network import FlatParameters, Network
+from sknn._optimizers import SGD, Adam
+from sknn._sample_weight import check_sample_weight
+from sknn._split import validation_split
+from sknn._state import commit_state, initial_state, state_from
+from sknn._stochastic import StoppingRule, fit_epochs
+
+STOCHASTIC_SOLVERS = ("sgd", "adam")
+FIT_DTYPES = (np.float64, np.float32)
+
+
+class BaseMultilayerPerceptron(BaseEstimator, ABC):
+    """Base class of the sknn estimators; use MLPClassifier or MLPRegressor."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS))],
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    # ----------------------------------------------------------------- hooks
+    @abstractmethod
+    def _encode_targets(self, y, first_pass, incremental, classes=None):
+        """Validated host targets -> (Y host float64 (n, n_outputs), coding dict)."""
+
+    @abstractmethod
+    def _output_activation(self, coding):
+        """Name of the output activation for this target coding."""
+
+    @abstractmethod
+    def _score_outputs(self, y_true, y_out, sample_weight, coding):
+        """The estimator's score of host network outputs against host targets."""
+
+    @abstractmethod
+    def _stratify_labels(self, y, coding):
+        """One label per row to stratify the validation split by, or None."""
+
+    # ------------------------------------------------------------- fitting
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data matrix X and target(s) y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values (class labels in classification, real numbers in
+            regression).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : object
+            Returns a trained MLP model.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _check_solver(self):
+        if self.solver not in STOCHASTIC_SOLVERS:
+            raise AttributeError(
+                "partial_fit is only available for stochastic optimizers. "
+                "%s is not stochastic." % self.solver
+            )
+        return True
+
+    def _hidden_layer_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
+        if any(int(s) <= 0 for s in sizes):
+            raise ValueError("hidden_layer_sizes must be > 0, got %s." % sizes)
+        return [int(s) for s in sizes]
+
+    def _fit(self, X, y, sample_weight, incremental, classes=None):
+        hidden_sizes = self._hidden_layer_sizes()
+        first_pass = not hasattr(self, "coefs_") or (
+            not self.warm_start and not incremental
+        )
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=self._y_numeric,
+            dtype=FIT_DTYPES,
+            reset=first_pass,
+        )
+        xp, device = namespace_of(X), device_of(X)
+        X = X.tocsr() if sp.issparse(X) else X
+        Y_host, coding = self._encode_targets(to_numpy(y), first_pass, incremental, classes)
+        Y = move_to(Y_host, xp, device, X.dtype)
+        sample_weight = check_sample_weight(sample_weight, X.shape[0])
+        sample_weight = move_to(sample_weight, xp, device, X.dtype)
+        layout = ParameterLayout([X.shape[1], *hidden_sizes, Y.shape[1]])
+        random_state = check_random_state(self.random_state)
+        if first_pass:
+            coefs, intercepts = initial_parameters(layout, self.activation, random_state)
+        else:
+            self._check_warm_layout(layout)
+            coefs, intercepts = self.coefs_, self.intercepts_
+        params = FlatParameters(xp, layout, layout.pack(xp, coefs, intercepts, X.dtype, device))
+        state = initial_state(self, params) if first_pass else state_from(self, params)
+        problem = _Problem(xp, device, layout, X, Y, y, sample_weight, coding)
+        if self.solver == "lbfgs":
+            optimizer = self._run_lbfgs(problem, params, state)
+        else:
+            optimizer = self._run_stochastic(problem, params, state, random_state, incremental)
+        _check_finite(xp, params.flat)
+        commit_state(self, layout, params, state, optimizer, coding)
+        return self
+
+    def _check_warm_layout(self, layout):
+        shapes = [tuple(c.shape) for c in self.coefs_]
+        if shapes != layout.coef_shapes:
+            raise ValueError(
+                "warm_start and partial_fit continue the fitted network, whose "
+                f"layers have shapes {shapes}; this call needs {layout.coef_shapes} "
+                "(hidden_layer_sizes or the number of outputs changed). Set "
+                "warm_start=False or refit from scratch."
+            )
+
+    def _network(self, problem, coding, max_rows):
+        return Network(
+            problem.xp,
+            problem.layout,
+            self.activation,
+            self._output_activation(coding),
+            problem.X.dtype,
+            problem.device,
+            max_rows,
+        )
+
+    def _run_lbfgs(self, problem, params, state):
+        network = self._network(problem, problem.coding, problem.X.shape[0])
+        grads = _zeros_like_params(problem, params)
+        settings = dict(
+            max_iter=self.max_iter, max_fun=self.max_fun, tol=self.tol, verbose=self.verbose
+        )
+        n_iter, loss, curve = fit_lbfgs(
+            network, params, grads, problem.X, problem.Y, problem.sample_weight,
+            self.alpha, settings,
+        )
+        state.n_iter, state.loss, state.loss_curve = n_iter, loss, curve
+        state.best_loss = min(curve, default=loss)
+        return None
+
+    def _run_stochastic(self, problem, params, state, random_state, incremental):
+        optimizer = self._optimizer_for(problem, params, incremental)
+        split = self._early_stopping_split(problem, random_state, incremental)
+        train_rows = None if split is None else split[0]
+        n_train = problem.X.shape[0] if split is None else len(train_rows)
+        batch_size = self._batch_size(n_train)
+        batches = BatchSource(
+            problem.xp, problem.X, problem.Y, problem.sample_weight, train_rows,
+            batch_size, self.shuffle, random_state,
+        )
+        rule = StoppingRule(self.tol, self.n_iter_no_change, verbose=self.verbose)
+        if split is not None:
+            rule.validation_score = self._validation_scorer(problem, split[1])
+            state.watch_validation(params)
+        network = self._network(problem, problem.coding, batch_size)
+        grads = _zeros_like_params(problem, params)
+        fit_epochs(
+            network, params, grads, optimizer, batches, state, rule, self.alpha,
+            self.max_iter, incremental,
+        )
+        return optimizer
+
+    def _optimizer_for(self, problem, params, incremental):
+        previous = getattr(self, "_optimizer", None)
+        if incremental and previous is not None and _same_shape(previous, params):
+            return previous
+        if self.solver == "sgd":
+            return SGD(
+                problem.xp, params.flat, self.learning_rate_init, self.learning_rate,
+                self.momentum, self.nesterovs_momentum, self.power_t,
+            )
+        return Adam(
+            problem.xp, params.flat, self.learning_rate_init, self.learning_rate,
+            self.beta_1, self.beta_2, self.epsilon,
+        )
+
+    def _early_stopping_split(self, problem, random_state, incremental):
+        if not self.early_stopping or incremental:
+            return None
+        stratify = self._stratify_labels(problem.y_host, problem.coding)
+        return validation_split(
+            problem.X.shape[0], self.validation_fraction, stratify, random_state
+        )
+
+    def _validation_scorer(self, problem, rows):
+        X_val = take_rows(problem.xp, problem.X, rows)
+        y_val = problem.y_host[rows]
+        weights = problem.sample_weight
+        sw_val = None if weights is None else to_numpy(take_rows(problem.xp, weights, rows))
+        network = self._network(problem, problem.coding, len(rows))
+
+        def score(params):
+            y_out = network.forward(params.coefs, params.intercepts, X_val)
+            return self._score_outputs(y_val, to_numpy(y_out), sw_val, problem.coding)
+
+        return score
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                "Got `batch_size` less than 1 or larger than sample size. "
+                "It is going to be clipped"
+            )
+        return int(np.clip(self.batch_size, 1, n_samples))
+
+    # ---------------------------------------------------------- prediction
+    def _forward(self, X, method):
+        """Output-layer activations for X, in X's namespace and device."""
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=FIT_DTYPES, reset=False
+        )
+        xp, device = namespace_of(X), device_of(X)
+        self._check_same_namespace(X, xp, device, method)
+        dtype = _compute_dtype(xp, X, self.coefs_[0])
+        X = X.astype(dtype) if sp.issparse(X) else move_to(X, xp, device, dtype)
+        coefs = [move_to(c, xp, device, dtype) for c in self.coefs_]
+        intercepts = [move_to(b, xp, device, dtype) for b in self.intercepts_]
+        layout = ParameterLayout([X.shape[1], *(b.shape[0] for b in intercepts)])
+        network = Network(
+            xp, layout, self.activation, self.out_activation_, dtype, device, X.shape[0]
+        )
+        return xp, network.forward(coefs, intercepts, X)
+
+    def _check_same_namespace(self, X, xp, device, method):
+        fitted = self.coefs_[0]
+        if xp == namespace_of(fitted) and device == device_of(fitted):
+            return
+        if not _dispatching():
+            return  # X was converted to NumPy; the weights are moved for this call
+        raise ValueError(
+            f"Inputs passed to {type(self).__name__}.{method}() must use the same "
+            "namespace and the same device as those passed to fit(). Got "
+            f"{xp.__name__} on {device} but the model was fitted with "
+            f"{namespace_of(fitted).__name__} on {device_of(fitted)}."
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.array_api_support = True
+        return tags
+
+
+class _Problem:
+    """The validated data of one fit call, in the compute namespace."""
+
+    def __init__(self, xp, device, layout, X, Y, y_host, sample_weight, coding):
+        self.xp, self.device, self.layout = xp, device, layout
+        self.X, self.Y, self.sample_weight, self.coding = X, Y, sample_weight, coding
+        self.y_host = to_numpy(y_host)
+
+
+def _zeros_like_params(problem, params):
+    return FlatParameters(problem.xp, problem.layout, problem.xp.zeros_like(params.flat))
+
+
+def _same_shape(optimizer, params):
+    state = getattr(optimizer, "velocity", getattr(optimizer, "first_moment", None))
+    return state is not None and state.shape == params.flat.shape and state.dtype == params.flat.dtype
+
+
+def _check_finite(xp, flat):
+    if not bool(xp.all(xp.isfinite(flat))):
+        raise ValueError(
+            "Solver produced non-finite parameter weights. The input data may "
+            "contain large values and need to be preprocessed."
+        )
+
+
+def _dispatching():
+    return get_config()["array_api_dispatch"]
+
+
+def _compute_dtype(xp, X, coef):
+    """float64 when the data or the weights are float64 (scikit-learn's rule)."""
+    coef_is_64 = coef.dtype == array_api_compat.array_namespace(coef).float64
+    x_is_64 = X.dtype == np.float64 if sp.issparse(X) else X.dtype == xp.float64
+    return xp.float64 if coef_is_64 or x_is_64 else xp.float32

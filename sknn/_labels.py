@@ -1,0 +1,95 @@
+"""Class labels to network targets and back, as scikit-learn's LabelBinarizer does.
+
+Three kinds of classification target: ``binary`` (one logistic output, the
+positive class is ``classes[1]``; a single class gives an all-zero column),
+``multiclass`` (one softmax output per class) and ``multilabel-indicator``
+(one logistic output per label). Encoding runs on the host; the decoders run
+in any namespace.
+"""
+
+import numpy as np
+from sklearn.utils.multiclass import type_of_target, unique_labels
+
+from sknn._backend import to_numpy
+
+BINARY, MULTICLASS, MULTILABEL = "binary", "multiclass", "multilabel-indicator"
+
+
+def target_kind(y):
+    """The kind of ``y``: binary, multiclass or multilabel-indicator."""
+    kind = type_of_target(y)
+    if kind not in (BINARY, MULTICLASS, MULTILABEL):
+        raise ValueError(
+            "MLPClassifier supports binary, multiclass and multilabel-indicator "
+            f"targets; got a {kind!r} target. Multioutput target data is not "
+            "supported with label binarization."
+        )
+    return kind
+
+
+def classes_of(y, kind):
+    """Sorted class labels (label indices for an indicator matrix)."""
+    if kind == MULTILABEL:
+        return np.arange(y.shape[1])
+    return unique_labels(y)
+
+
+def n_outputs_for(kind, classes):
+    """Width of the output layer."""
+    return 1 if kind == BINARY else len(classes)
+
+
+def encode(y, kind, classes):
+    """Host float64 targets of shape (n_samples, n_outputs)."""
+    if kind == MULTILABEL:
+        return np.asarray(y, dtype=np.float64)
+    if kind == BINARY:
+        positive = classes[1] if len(classes) > 1 else None
+        return (np.asarray(y) == positive).astype(np.float64)[:, None]
+    indices = np.searchsorted(classes, y)
+    one_hot = np.zeros((len(y), len(classes)))
+    one_hot[np.arange(len(y)), indices] = 1.0
+    return one_hot
+
+
+def check_known_labels(y, kind, classes, require_all):
+    """Raise when ``y`` has labels outside ``classes`` (or, with
+    ``require_all``, when its label set differs, as warm starts demand)."""
+    if kind == MULTILABEL:
+        if y.shape[1] != len(classes):
+            raise ValueError(
+                f"y has {y.shape[1]} labels; the model was fitted with {len(classes)}."
+            )
+        return
+    labels = unique_labels(y)
+    if require_all and set(labels) != set(classes):
+        raise ValueError(
+            "warm_start can only be used where `y` has the same classes as in "
+            f"the previous call to fit. Previously got {classes}, `y` has {labels}"
+        )
+    unknown = np.setdiff1d(labels, classes)
+    if len(unknown):
+        raise ValueError(
+            f"`y` has classes not in `self.classes_`. `self.classes_` has {classes}. "
+            f"'y' has {labels}: {unknown} unknown."
+        )
+
+
+def decode_indices(xp, y_prob, kind):
+    """Per-sample class indices (binary, multiclass) or the 0/1 indicator matrix."""
+    if kind == MULTICLASS:
+        return xp.argmax(y_prob, axis=1)
+    if kind == BINARY:
+        return xp.astype(y_prob[:, 0] > 0.5, xp.int64)
+    return xp.astype(y_prob > 0.5, xp.int64)
+
+
+def indices_to_labels(xp, indices, kind, classes, device):
+    """Class labels for decoded indices, in ``xp`` when the labels allow it."""
+    if kind == MULTILABEL:
+        return indices
+    if len(classes) == 1:
+        indices = xp.zeros_like(indices)
+    if classes.dtype.kind in "biuf":
+        return xp.take(xp.asarray(classes, device=device), indices, axis=0)
+    return classes[to_numpy(indices)]

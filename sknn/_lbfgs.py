@@ -1,0 +1,79 @@
+"""Full-batch training with SciPy's L-BFGS-B on the flat parameter buffer."""
+
+import warnings
+
+import numpy as np
+import scipy.optimize
+from sklearn.exceptions import ConvergenceWarning
+
+from sknn._backend import device_of, move_to, to_float, to_numpy
+
+
+def fit_lbfgs(network, params, grads, X, Y, sample_weight, alpha, settings):
+    """Minimise the penalised loss over all of (X, Y); ``params`` ends at the optimum.
+
+    SciPy works on a float64 host copy of the flat buffer; each evaluation
+    writes it into ``params`` (any namespace, any float dtype) and returns the
+    gradient as float64.
+
+    Parameters
+    ----------
+    settings : dict
+        ``max_iter``, ``max_fun``, ``tol`` and ``verbose``.
+
+    Returns
+    -------
+    n_iter : int
+    loss : float
+    loss_curve : list of float
+        The loss after each iteration.
+    """
+    xp = network.xp
+    loss_curve = []
+
+    device, dtype = device_of(params.flat), params.flat.dtype
+
+    def set_parameters(x):
+        params.flat[...] = move_to(x, xp, device, dtype)
+
+    def loss_and_gradient(x):
+        set_parameters(x)
+        loss = network.loss_and_gradient(params, grads, X, Y, sample_weight, alpha)
+        return to_float(loss), np.asarray(to_numpy(grads.flat), dtype=np.float64)
+
+    def record(intermediate_result):
+        loss_curve.append(float(intermediate_result.fun))
+        if settings["verbose"]:
+            print("Iteration %d, loss = %.8f" % (len(loss_curve), loss_curve[-1]))
+
+    result = scipy.optimize.minimize(
+        loss_and_gradient,
+        np.asarray(to_numpy(params.flat), dtype=np.float64),
+        method="L-BFGS-B",
+        jac=True,
+        callback=record,
+        options={
+            "maxfun": settings["max_fun"],
+            "maxiter": settings["max_iter"],
+            "gtol": settings["tol"],
+        },
+    )
+    n_iter = min(result.nit, settings["max_iter"])
+    _warn_if_not_converged(result, n_iter)
+    set_parameters(result.x)
+    return n_iter, float(result.fun), loss_curve
+
+
+def _warn_if_not_converged(result, n_iter):
+    if result.status == 0:
+        return
+    message = result.message
+    if isinstance(message, bytes):
+        message = message.decode("latin1")
+    warnings.warn(
+        f"lbfgs failed to converge after {n_iter} iteration(s) "
+        f"(status={result.status}):\n{message}\n\n"
+        "Increase the number of iterations (max_iter) or scale the data as "
+        "shown in:\n    https://scikit-learn.org/stable/modules/preprocessing.html",
+        ConvergenceWarning,
+    )

@@ -1,0 +1,134 @@
+"""Forward and backward passes of a dense network, reusing preallocated buffers."""
+
+import scipy.sparse as sp
+
+from sknn._activations import ACTIVATIONS, DERIVATIVES
+from sknn._backend import native
+from sknn._losses import LOSS_OF_OUTPUT
+
+
+def matmul_into(xp, a, b, out):
+    """``out <- a @ b``; in place with NumPy or CuPy, ``a`` may be scipy-sparse."""
+    module = native(xp)
+    if module is not None and not sp.issparse(a):
+        module.matmul(a, b, out=out)
+    else:
+        out[...] = a @ b
+
+
+def squared_norm(xp, v):
+    """Sum of squares of the vector ``v``."""
+    module = native(xp)
+    if module is not None:
+        return module.dot(v, v)
+    return xp.vecdot(v, v)
+
+
+class FlatParameters:
+    """A flat buffer and its per-layer views (see ``ParameterLayout``)."""
+
+    def __init__(self, xp, layout, flat):
+        self.xp = xp
+        self.flat = flat
+        self.n_coefs = layout.n_coefs
+        self.coefs, self.intercepts = layout.unpack(xp, flat)
+
+    def copy_flat(self):
+        """A copy of the flat buffer, detached from later updates."""
+        return self.xp.asarray(self.flat, copy=True)
+
+    @property
+    def weights(self):
+        """The weight-matrix prefix of the flat buffer (what L2 penalises)."""
+        return self.flat[: self.n_coefs]
+
+
+class Network:
+    """A multi-layer perceptron's passes over up to ``max_rows`` rows at a time.
+
+    Activation and delta buffers are allocated once, at ``max_rows`` rows, and
+    reused for every batch (a smaller last batch uses the leading rows).
+
+    Parameters
+    ----------
+    xp : namespace
+    layout : ParameterLayout
+    hidden_activation, output_activation : str
+        Names in ``sknn._activations.ACTIVATIONS``.
+    dtype, device
+        Of the buffers.
+    max_rows : int
+        Largest batch that will be passed.
+    """
+
+    def __init__(
+        self, xp, layout, hidden_activation, output_activation, dtype, device, max_rows
+    ):
+        self.xp = xp
+        self.hidden_activation = hidden_activation
+        self.output_activation = output_activation
+        self.loss_function = LOSS_OF_OUTPUT[output_activation]
+        units = layout.layer_units[1:]
+        self._activations = [
+            xp.empty((max_rows, u), dtype=dtype, device=device) for u in units
+        ]
+        self._deltas = [
+            xp.empty((max_rows, u), dtype=dtype, device=device) for u in units
+        ]
+
+    def forward(self, coefs, intercepts, X):
+        """Output-layer activations for ``X``: a view into a reused buffer."""
+        xp, n_rows, last = self.xp, X.shape[0], len(coefs) - 1
+        A = X
+        for i, (coef, intercept) in enumerate(zip(coefs, intercepts)):
+            Z = self._activations[i][:n_rows]  # (n_rows, fan_out)
+            matmul_into(xp, A, coef, Z)
+            Z += intercept
+            name = self.output_activation if i == last else self.hidden_activation
+            ACTIVATIONS[name](xp, Z)
+            A = Z
+        return A
+
+    def backward(self, params, grads, X, Y, sample_weight):
+        """Un-normalised gradients of the summed loss into ``grads``' views.
+
+        Call right after ``forward`` on the same ``X``. The output delta is
+        ``y_pred - y``: the canonical output-activation/loss pairs of
+        ``sknn._losses`` make that the derivative with respect to the output
+        layer's pre-activation.
+        """
+        xp, n_rows, last = self.xp, X.shape[0], len(params.coefs) - 1
+        delta = self._deltas[last][:n_rows]
+        delta[...] = self._activations[last][:n_rows]
+        delta -= Y
+        if sample_weight is not None:
+            delta *= sample_weight[:, None]
+        derivative = DERIVATIVES[self.hidden_activation]
+        for i in range(last, -1, -1):
+            A_prev = X if i == 0 else self._activations[i - 1][:n_rows]
+            matmul_into(xp, A_prev.T, delta, grads.coefs[i])
+            grads.intercepts[i][...] = xp.sum(delta, axis=0)
+            if i > 0:
+                delta_prev = self._deltas[i - 1][:n_rows]
+                matmul_into(xp, delta, params.coefs[i].T, delta_prev)
+                derivative(xp, A_prev, delta_prev)
+                delta = delta_prev
+
+    def loss_and_gradient(self, params, grads, X, Y, sample_weight, alpha):
+        """Penalised mean loss on (X, Y) as a 0-d array; its gradient into ``grads``.
+
+        loss = mean_w(loss_i) + alpha * ||W||^2 / (2 * sum(w)), and the gradient
+        of exactly that, as scikit-learn defines them.
+        """
+        xp = self.xp
+        y_pred = self.forward(params.coefs, params.intercepts, X)
+        loss = self.loss_function(xp, Y, y_pred, sample_weight)
+        weight_sum = X.shape[0] if sample_weight is None else xp.sum(sample_weight)
+        if alpha:
+            loss = loss + 0.5 * alpha * squared_norm(xp, params.weights) / weight_sum
+        self.backward(params, grads, X, Y, sample_weight)
+        if alpha:
+            weight_grads = grads.weights
+            weight_grads += alpha * params.weights
+        grads.flat /= weight_sum
+        return loss

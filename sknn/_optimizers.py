@@ -1,0 +1,129 @@
+"""Stochastic optimizers over one flat parameter buffer.
+
+Each optimizer is constructed with its hyper-parameters, then ``update(params,
+grads)`` changes the flat buffer in place with a few whole-buffer operations.
+``iteration_ends(time_step)`` runs after every epoch (learning-rate
+schedules) and ``on_plateau(message, verbose)`` decides, when the monitored
+quantity stops improving, whether to stop (True) or to carry on with a
+smaller learning rate (``learning_rate='adaptive'``). The in-place updates
+reproduce scikit-learn's arithmetic operation for operation.
+"""
+
+import math
+
+
+class _Schedule:
+    """The learning-rate schedules shared by every optimizer.
+
+    constant: ``lr = lr0``. invscaling: ``lr = lr0 / (t + 1) ** power_t`` after
+    each epoch, ``t`` the number of samples seen. adaptive: ``lr0 /= 5`` on a
+    plateau, stopping once ``lr0 <= 1e-6``.
+    """
+
+    def __init__(self, learning_rate_init, schedule="constant", power_t=0.5):
+        self.base_rate = float(learning_rate_init)
+        self.learning_rate = float(learning_rate_init)
+        self.schedule = schedule
+        self.power_t = power_t
+
+    def iteration_ends(self, time_step):
+        """Apply the 'invscaling' decay at the end of an epoch."""
+        if self.schedule == "invscaling":
+            self.learning_rate = self.base_rate / (time_step + 1) ** self.power_t
+
+    def on_plateau(self, message, verbose):
+        """True to stop; with 'adaptive', divide the rate by 5 and go on."""
+        if self.schedule != "adaptive":
+            _report(verbose, message + " Stopping.")
+            return True
+        if self.base_rate <= 1e-6:
+            _report(verbose, message + " Learning rate too small. Stopping.")
+            return True
+        self.base_rate /= 5.0
+        self.learning_rate /= 5.0
+        _report(verbose, message + " Setting learning rate to %f" % self.learning_rate)
+        return False
+
+
+def _report(verbose, message):
+    if verbose:
+        print(message)
+
+
+class SGD(_Schedule):
+    """Stochastic gradient descent with momentum, optionally Nesterov's.
+
+    ``v <- momentum * v - lr * g``; then ``w <- w + v``, or with Nesterov
+    ``w <- w + momentum * v - lr * g``.
+
+    Parameters
+    ----------
+    xp : namespace
+    params : array
+        The flat parameter buffer (its shape, dtype and device are copied).
+    learning_rate_init, schedule, power_t : see ``_Schedule``.
+    momentum : float in [0, 1]
+    nesterov : bool
+    """
+
+    def __init__(
+        self, xp, params, learning_rate_init, schedule, momentum, nesterov, power_t
+    ):
+        super().__init__(learning_rate_init, schedule, power_t)
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.velocity = xp.zeros_like(params)
+
+    def update(self, params, grads):
+        """One step on ``params`` in place."""
+        step = self.learning_rate * grads
+        self.velocity *= self.momentum
+        self.velocity -= step
+        if self.nesterov:
+            params += self.momentum * self.velocity - step
+        else:
+            params += self.velocity
+
+
+class Adam(_Schedule):
+    """Adam (Kingma & Ba, 2014).
+
+    ``m <- b1 m + (1 - b1) g``; ``v <- b2 v + (1 - b2) g^2``;
+    ``lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)``; ``w <- w - lr_t m / (sqrt(v) + eps)``.
+
+    Parameters
+    ----------
+    xp : namespace
+    params : array
+        The flat parameter buffer (its shape, dtype and device are copied).
+    learning_rate_init, schedule : see ``_Schedule``.
+    beta_1, beta_2 : float in [0, 1)
+    epsilon : float > 0
+    """
+
+    def __init__(self, xp, params, learning_rate_init, schedule, beta_1, beta_2, epsilon):
+        super().__init__(learning_rate_init, schedule)
+        self.xp = xp
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.t = 0
+        self.first_moment = xp.zeros_like(params)
+        self.second_moment = xp.zeros_like(params)
+
+    def iteration_ends(self, time_step):
+        """Adam's rate comes from its own step count, not a schedule."""
+
+    def update(self, params, grads):
+        """One step on ``params`` in place."""
+        self.t += 1
+        self.first_moment *= self.beta_1
+        self.first_moment += (1 - self.beta_1) * grads
+        self.second_moment *= self.beta_2
+        self.second_moment += (1 - self.beta_2) * grads**2
+        self.learning_rate = (
+            self.base_rate
+            * math.sqrt(1 - self.beta_2**self.t)
+            / (1 - self.beta_1**self.t)
+        )
+        denominator = self.xp.sqrt(self.second_moment)
+        denominator += self.epsilon
+        params += -self.learning_rate * self.first_moment / denominator

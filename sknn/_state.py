@@ -1,0 +1,59 @@
+"""Moving the training state between the estimator's attributes and the loop.
+
+The loop works on a ``TrainingState``; only ``commit_state``, after a fit
+succeeded, writes the fitted attributes. A fit that fails part-way leaves an
+already-fitted estimator exactly as it was.
+"""
+
+from sknn._backend import device_of, move_to
+from sknn._stochastic import TrainingState
+
+
+def initial_state(estimator, params):
+    """The state of a first fit, as scikit-learn's ``_initialize`` sets it."""
+    state = TrainingState()
+    if estimator.early_stopping and estimator.solver != "lbfgs":
+        state.best_loss = None
+        state.validation_scores = []
+        state.best_validation_score = -float("inf")
+        state.best_params = params.copy_flat()
+    return state
+
+
+def state_from(estimator, params):
+    """The state a warm start or ``partial_fit`` continues from."""
+    scores = getattr(estimator, "validation_scores_", None)
+    best_params = getattr(estimator, "_best_params", None)
+    if best_params is not None:
+        xp, flat = params.xp, params.flat
+        best_params = move_to(best_params, xp, device_of(flat), flat.dtype)
+    return TrainingState(
+        t=getattr(estimator, "t_", 0),
+        loss=getattr(estimator, "loss_", None),
+        loss_curve=list(getattr(estimator, "loss_curve_", None) or []),
+        best_loss=getattr(estimator, "best_loss_", float("inf")),
+        validation_scores=None if scores is None else list(scores),
+        best_validation_score=getattr(estimator, "best_validation_score_", None),
+        no_improvement_count=getattr(estimator, "_no_improvement_count", 0),
+        best_params=best_params,
+    )
+
+
+def commit_state(estimator, layout, params, state, optimizer, coding):
+    """Write a finished fit into the estimator's fitted attributes."""
+    for name, value in coding.items():
+        setattr(estimator, name, value)
+    estimator.coefs_, estimator.intercepts_ = layout.unpack(params.xp, params.flat)
+    estimator.n_layers_ = len(layout.layer_units)
+    estimator.n_outputs_ = layout.layer_units[-1]
+    estimator.out_activation_ = estimator._output_activation(coding)
+    estimator.n_iter_ = state.n_iter
+    estimator.t_ = state.t
+    estimator.loss_ = state.loss
+    estimator.loss_curve_ = state.loss_curve
+    estimator.best_loss_ = state.best_loss
+    estimator.validation_scores_ = state.validation_scores
+    estimator.best_validation_score_ = state.best_validation_score
+    estimator._no_improvement_count = state.no_improvement_count
+    estimator._best_params = state.best_params
+    estimator._optimizer = optimizer

@@ -1,0 +1,144 @@
+"""The stochastic training loop: epochs of mini-batches, monitoring, stopping.
+
+Cut into small steps (``run_epoch`` → ``end_epoch`` → ``plateau_reached``);
+stopping is a return value, never an exception. Everything the loop changes
+lives in a ``TrainingState``, copied in before and out after the fit, so a
+failed fit leaves the estimator as it was.
+"""
+
+import warnings
+from dataclasses import dataclass, field
+
+from sklearn.exceptions import ConvergenceWarning
+
+from sknn._backend import to_float
+
+
+@dataclass
+class TrainingState:
+    """What the loop reads and writes; named after the fitted attributes."""
+
+    n_iter: int = 0
+    t: int = 0
+    loss: float | None = None
+    loss_curve: list = field(default_factory=list)
+    best_loss: float | None = float("inf")
+    validation_scores: list | None = None
+    best_validation_score: float | None = None
+    no_improvement_count: int = 0
+    best_params: object = None  # flat copy of the best weights, early stopping
+
+    def watch_validation(self, params):
+        """Start tracking a validation score (also after a fit without one)."""
+        if self.validation_scores is None:
+            self.validation_scores = []
+        if self.best_validation_score is None:
+            self.best_validation_score = -float("inf")
+        if self.best_params is None:
+            self.best_params = params.copy_flat()
+
+
+@dataclass
+class StoppingRule:
+    """When a plateau is declared, and what is monitored."""
+
+    tol: float
+    n_iter_no_change: float
+    validation_score: object = None  # callable(params) -> float, or None
+    verbose: bool = False
+
+    @property
+    def watches_validation(self):
+        return self.validation_score is not None
+
+
+def run_epoch(network, params, grads, optimizer, batches, alpha):
+    """One pass over the training rows; the mean penalised training loss.
+
+    The loss stays on the device until the epoch ends (one host sync).
+    """
+    accumulated = 0.0
+    for X_batch, Y_batch, weight_batch in batches.epoch():
+        batch_loss = network.loss_and_gradient(
+            params, grads, X_batch, Y_batch, weight_batch, alpha
+        )
+        accumulated = accumulated + batch_loss * X_batch.shape[0]
+        optimizer.update(params.flat, grads.flat)
+    return to_float(accumulated) / batches.n_samples
+
+
+def record_validation(state, rule, params):
+    """Score the epoch on the validation set; keep the best weights."""
+    score = rule.validation_score(params)
+    state.validation_scores.append(score)
+    if rule.verbose:
+        print("Validation score: %f" % score)
+    if score < state.best_validation_score + rule.tol:
+        state.no_improvement_count += 1
+    else:
+        state.no_improvement_count = 0
+    if score > state.best_validation_score:
+        state.best_validation_score = score
+        state.best_params = params.copy_flat()
+
+
+def record_training_loss(state, rule):
+    """Track the best training loss and how long it has not improved."""
+    if state.best_loss is None:
+        state.best_loss = float("inf")
+    if state.loss > state.best_loss - rule.tol:
+        state.no_improvement_count += 1
+    else:
+        state.no_improvement_count = 0
+    state.best_loss = min(state.best_loss, state.loss)
+
+
+def plateau_message(rule):
+    what = "Validation score" if rule.watches_validation else "Training loss"
+    return "%s did not improve more than tol=%f for %d consecutive epochs." % (
+        what,
+        rule.tol,
+        rule.n_iter_no_change,
+    )
+
+
+def end_epoch(state, rule, optimizer, params, epoch_loss, n_samples):
+    """Bookkeeping after an epoch; True when training should stop."""
+    state.n_iter += 1
+    state.t += n_samples
+    state.loss = epoch_loss
+    state.loss_curve.append(epoch_loss)
+    if rule.verbose:
+        print("Iteration %d, loss = %.8f" % (state.n_iter, epoch_loss))
+    if rule.watches_validation:
+        record_validation(state, rule, params)
+    else:
+        record_training_loss(state, rule)
+    optimizer.iteration_ends(state.t)
+    if state.no_improvement_count <= rule.n_iter_no_change:
+        return False
+    if optimizer.on_plateau(plateau_message(rule), rule.verbose):
+        return True
+    state.no_improvement_count = 0
+    return False
+
+
+def fit_epochs(network, params, grads, optimizer, batches, state, rule, alpha, max_iter, incremental):
+    """Train for up to ``max_iter`` epochs (one when ``incremental``)."""
+    state.n_iter = 0
+    try:
+        for _ in range(max_iter):
+            epoch_loss = run_epoch(network, params, grads, optimizer, batches, alpha)
+            stop = end_epoch(state, rule, optimizer, params, epoch_loss, batches.n_samples)
+            if stop or incremental:
+                break
+            if state.n_iter == max_iter:
+                warnings.warn(
+                    "Stochastic Optimizer: Maximum iterations (%d) reached and "
+                    "the optimization hasn't converged yet." % max_iter,
+                    ConvergenceWarning,
+                )
+    except KeyboardInterrupt:
+        warnings.warn("Training interrupted by user.")
+    if rule.watches_validation:
+        params.flat[...] = state.best_params
