@@ -53,15 +53,12 @@ def native(xp):
 
 
 def to_numpy(array):
-    """Copy (or view) any array as a NumPy array on the host."""
-    if isinstance(array, np.ndarray):
-        return array
+    """Any array (or array-like: lists, pandas) as a NumPy array on the host."""
+    if isinstance(array, np.ndarray) or not array_api_compat.is_array_api_obj(array):
+        return np.asarray(array)
     if array_api_compat.is_cupy_array(array):
         return array.get()
-    try:
-        return np.from_dlpack(array)
-    except (TypeError, RuntimeError, BufferError):
-        return np.asarray(array)
+    return np.from_dlpack(array)
 
 
 def move_to(array, xp, device, dtype=None):
@@ -84,4 +81,4 @@ def move_to(array, xp, device, dtype=None):
 
 def to_float(value):
     """A 0-d array (on any device) as a Python float: one host sync."""
-    return float(to_numpy(value)) if not isinstance(value, float) else value
+    return float(value)

@@ -31,7 +31,12 @@ from sknn._state import commit_state, initial_state, state_from
 from sknn._stochastic import StoppingRule, fit_epochs
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
-FIT_DTYPES = (np.float64, np.float32)
+
+
+def _float_dtypes(X):
+    """The float dtypes X may keep, in X's own namespace (float64 first)."""
+    xp = namespace_of(X)
+    return (xp.float64, xp.float32)
 
 
 class BaseMultilayerPerceptron(BaseEstimator, ABC):
@@ -132,7 +137,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             accept_sparse=["csr", "csc"],
             multi_output=True,
             y_numeric=self._y_numeric,
-            dtype=FIT_DTYPES,
+            dtype=_float_dtypes(X),
             reset=first_pass,
         )
         xp, device = namespace_of(X), device_of(X)
@@ -266,7 +271,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         """Output-layer activations for X, in X's namespace and device."""
         check_is_fitted(self)
         X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=FIT_DTYPES, reset=False
+            self, X, accept_sparse=["csr", "csc"], dtype=_float_dtypes(X), reset=False
         )
         xp, device = namespace_of(X), device_of(X)
         self._check_same_namespace(X, xp, device, method)

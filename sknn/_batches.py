@@ -16,7 +16,7 @@ def take_rows(xp, array, rows, out=None):
     rows = _index_array(xp, array, rows)
     module = native(xp)
     if module is not None and out is not None:
-        return module.take(array, rows, axis=0, out=out[: rows.shape[0]])
+        return module.take(array, rows, axis=0, out=out[: rows.shape[0], ...])
     return xp.take(array, rows, axis=0)
 
 
@@ -66,7 +66,7 @@ class BatchSource:
         device_rows = None if rows is None else _index_array(self.xp, self.arrays[0], rows)
         for batch in gen_batches(self.n_samples, self.batch_size):
             if device_rows is None:
-                yield tuple(None if a is None else a[batch] for a in self.arrays)
+                yield tuple(None if a is None else a[batch, ...] for a in self.arrays)
             else:
                 batch_rows = device_rows[batch]
                 yield tuple(

@@ -9,6 +9,7 @@ from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted
 
 from sknn import _labels
+from sknn._backend import device_of
 from sknn._base import BaseMultilayerPerceptron
 from sknn._docstrings import ATTRIBUTES, PARAMETERS
 
@@ -156,8 +157,6 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         """
         check_is_fitted(self)
         xp, y_out = self._forward(X, "predict")
-        from sknn._backend import device_of
-
         return self._decode(xp, y_out, device_of(y_out))
 
     def predict_proba(self, X):
@@ -174,11 +173,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
             The predicted probability of the sample for each class in the
             model, where classes are ordered as they are in ``self.classes_``.
         """
-        check_is_fitted(self)
-        xp, y_out = self._forward(X, "predict_proba")
-        if self._label_kind == _labels.BINARY:
-            return xp.concat([1.0 - y_out, y_out], axis=1)
-        return y_out
+        return self._probabilities(X, "predict_proba")[1]
 
     def predict_log_proba(self, X):
         """Return the log of probability estimates.
@@ -195,10 +190,15 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
             model, where classes are ordered as they are in ``self.classes_``.
             Equivalent to ``log(predict_proba(X))``.
         """
-        y_prob = self.predict_proba(X)
-        from sknn._backend import namespace_of
+        xp, y_prob = self._probabilities(X, "predict_log_proba")
+        return xp.log(y_prob)
 
-        return namespace_of(y_prob).log(y_prob)
+    def _probabilities(self, X, method):
+        check_is_fitted(self)
+        xp, y_out = self._forward(X, method)
+        if self._label_kind == _labels.BINARY:
+            return xp, xp.concat([1.0 - y_out, y_out], axis=1)
+        return xp, y_out
 
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)

@@ -81,7 +81,7 @@ class Network:
         xp, n_rows, last = self.xp, X.shape[0], len(coefs) - 1
         A = X
         for i, (coef, intercept) in enumerate(zip(coefs, intercepts)):
-            Z = self._activations[i][:n_rows]  # (n_rows, fan_out)
+            Z = self._activations[i][:n_rows, ...]  # (n_rows, fan_out)
             matmul_into(xp, A, coef, Z)
             Z += intercept
             name = self.output_activation if i == last else self.hidden_activation
@@ -98,18 +98,18 @@ class Network:
         layer's pre-activation.
         """
         xp, n_rows, last = self.xp, X.shape[0], len(params.coefs) - 1
-        delta = self._deltas[last][:n_rows]
-        delta[...] = self._activations[last][:n_rows]
+        delta = self._deltas[last][:n_rows, ...]
+        delta[...] = self._activations[last][:n_rows, ...]
         delta -= Y
         if sample_weight is not None:
             delta *= sample_weight[:, None]
         derivative = DERIVATIVES[self.hidden_activation]
         for i in range(last, -1, -1):
-            A_prev = X if i == 0 else self._activations[i - 1][:n_rows]
+            A_prev = X if i == 0 else self._activations[i - 1][:n_rows, ...]
             matmul_into(xp, A_prev.T, delta, grads.coefs[i])
             grads.intercepts[i][...] = xp.sum(delta, axis=0)
             if i > 0:
-                delta_prev = self._deltas[i - 1][:n_rows]
+                delta_prev = self._deltas[i - 1][:n_rows, ...]
                 matmul_into(xp, delta, params.coefs[i].T, delta_prev)
                 derivative(xp, A_prev, delta_prev)
                 delta = delta_prev

@@ -11,6 +11,8 @@ reproduce scikit-learn's arithmetic operation for operation.
 
 import math
 
+import array_api_compat
+
 
 class _Schedule:
     """The learning-rate schedules shared by every optimizer.
@@ -103,7 +105,6 @@ class Adam(_Schedule):
 
     def __init__(self, xp, params, learning_rate_init, schedule, beta_1, beta_2, epsilon):
         super().__init__(learning_rate_init, schedule)
-        self.xp = xp
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.t = 0
         self.first_moment = xp.zeros_like(params)
@@ -124,6 +125,6 @@ class Adam(_Schedule):
             * math.sqrt(1 - self.beta_2**self.t)
             / (1 - self.beta_1**self.t)
         )
-        denominator = self.xp.sqrt(self.second_moment)
+        denominator = array_api_compat.array_namespace(params).sqrt(self.second_moment)
         denominator += self.epsilon
         params += -self.learning_rate * self.first_moment / denominator
