@@ -1,0 +1,5 @@
+"""Test set-up: scikit-learn's array-API checks need SCIPY_ARRAY_API before SciPy loads."""
+
+import os
+
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
