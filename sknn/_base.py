@@ -31,6 +31,7 @@ from sknn._state import commit_state, initial_state, state_from
 from sknn._stochastic import StoppingRule, fit_epochs
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
+_INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
 
 
 def _float_dtypes(X):
@@ -126,6 +127,17 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         return [int(s) for s in sizes]
 
     def _fit(self, X, y, sample_weight, incremental, classes=None):
+        """Fit, or on any error leave the estimator exactly as it was."""
+        saved = {k: self.__dict__[k] for k in _INPUT_ATTRIBUTES if k in self.__dict__}
+        try:
+            return self._fit_all_or_nothing(X, y, sample_weight, incremental, classes)
+        except BaseException:
+            for name in _INPUT_ATTRIBUTES:  # validate_data may have reset them
+                self.__dict__.pop(name, None)
+            self.__dict__.update(saved)
+            raise
+
+    def _fit_all_or_nothing(self, X, y, sample_weight, incremental, classes):
         hidden_sizes = self._hidden_layer_sizes()
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
