@@ -28,7 +28,8 @@ def logistic(xp, Z):
     if is_numpy(xp):
         scipy.special.expit(Z, out=Z)  # accurate for large |z|, no temporaries
     else:
-        Z[...] = 1.0 / (1.0 + xp.exp(-Z))
+        decay = xp.exp(-xp.abs(Z))  # never overflows
+        Z[...] = xp.where(Z >= 0, 1.0 / (1.0 + decay), decay / (1.0 + decay))
 
 
 def tanh(xp, Z):
