@@ -13,6 +13,8 @@ import math
 
 import array_api_compat
 
+from sknn._backend import native
+
 
 class _Schedule:
     """The learning-rate schedules shared by every optimizer.
@@ -47,6 +49,36 @@ class _Schedule:
         return False
 
 
+    def _scratch(self, params):
+        """Two work buffers shaped like ``params``, made once (never pickled)."""
+        if self._buffers is None or self._buffers[0].shape != params.shape:
+            xp = array_api_compat.array_namespace(params)
+            self._buffers = (xp.empty_like(params), xp.empty_like(params))
+        return self._buffers
+
+    def __getstate__(self):
+        return {**self.__dict__, "_buffers": None}
+
+
+def _multiply_into(like, a, b, out):
+    """``out <- a * b``: in place with NumPy or CuPy, else through a temporary."""
+    module = native(array_api_compat.array_namespace(like))
+    if module is not None:
+        module.multiply(a, b, out=out)
+    else:
+        out[...] = a * b
+
+
+def _sqrt_into(like, a, out):
+    """``out <- sqrt(a)``: in place with NumPy or CuPy, else through a temporary."""
+    xp = array_api_compat.array_namespace(like)
+    module = native(xp)
+    if module is not None:
+        module.sqrt(a, out=out)
+    else:
+        out[...] = xp.sqrt(a)
+
+
 def _report(verbose, message):
     if verbose:
         print(message)
@@ -75,14 +107,18 @@ class SGD(_Schedule):
         self.momentum = momentum
         self.nesterov = nesterov
         self.velocity = xp.zeros_like(params)
+        self._buffers = None
 
     def update(self, params, grads):
         """One step on ``params`` in place."""
-        step = self.learning_rate * grads
+        step, change = self._scratch(params)
+        _multiply_into(params, grads, self.learning_rate, step)  # lr * g
         self.velocity *= self.momentum
         self.velocity -= step
         if self.nesterov:
-            params += self.momentum * self.velocity - step
+            _multiply_into(params, self.velocity, self.momentum, change)
+            change -= step
+            params += change
         else:
             params += self.velocity
 
@@ -109,6 +145,7 @@ class Adam(_Schedule):
         self.t = 0
         self.first_moment = xp.zeros_like(params)
         self.second_moment = xp.zeros_like(params)
+        self._buffers = None
 
     def iteration_ends(self, time_step):
         """Adam's rate comes from its own step count, not a schedule."""
@@ -116,15 +153,21 @@ class Adam(_Schedule):
     def update(self, params, grads):
         """One step on ``params`` in place."""
         self.t += 1
-        self.first_moment *= self.beta_1
-        self.first_moment += (1 - self.beta_1) * grads
-        self.second_moment *= self.beta_2
-        self.second_moment += (1 - self.beta_2) * grads**2
         self.learning_rate = (
             self.base_rate
             * math.sqrt(1 - self.beta_2**self.t)
             / (1 - self.beta_1**self.t)
         )
-        denominator = array_api_compat.array_namespace(params).sqrt(self.second_moment)
-        denominator += self.epsilon
-        params += -self.learning_rate * self.first_moment / denominator
+        scratch, change = self._scratch(params)
+        self.first_moment *= self.beta_1
+        _multiply_into(params, grads, 1 - self.beta_1, scratch)
+        self.first_moment += scratch  # m <- b1 m + (1 - b1) g
+        self.second_moment *= self.beta_2
+        _multiply_into(params, grads, grads, scratch)
+        scratch *= 1 - self.beta_2
+        self.second_moment += scratch  # v <- b2 v + (1 - b2) g^2
+        _sqrt_into(params, self.second_moment, scratch)
+        scratch += self.epsilon
+        _multiply_into(params, self.first_moment, -self.learning_rate, change)
+        change /= scratch
+        params += change
