@@ -4,6 +4,7 @@ The estimators differ only in how targets become network outputs and back
 (``_encode_targets``, ``_output_activation``, ``_score_outputs``).
 """
 
+import copy
 import warnings
 from abc import ABC, abstractmethod
 from numbers import Integral, Real
@@ -234,9 +235,12 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         return optimizer
 
     def _optimizer_for(self, problem, params, incremental):
+        """partial_fit continues a copy of the last optimizer (a failed call
+        must not advance it); every other fit starts a new one."""
         previous = getattr(self, "_optimizer", None)
-        if incremental and previous is not None and _same_shape(previous, params):
-            return previous
+        kind = SGD if self.solver == "sgd" else Adam
+        if incremental and isinstance(previous, kind) and _same_shape(previous, params):
+            return copy.deepcopy(previous)
         if self.solver == "sgd":
             return SGD(
                 problem.xp, params.flat, self.learning_rate_init, self.learning_rate,
