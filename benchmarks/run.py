@@ -25,7 +25,6 @@ Cases:
 
 import argparse
 import datetime
-import gzip
 import importlib.metadata
 import os
 import platform
@@ -44,6 +43,7 @@ from sklearn.neural_network import MLPClassifier as SklearnMLPClassifier
 from sklearn.preprocessing import StandardScaler
 
 from sknn import MLPClassifier as SknnMLPClassifier
+from sknn.datasets import load_fashion_mnist
 
 FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
@@ -93,53 +93,10 @@ class Result:
 def load_fashion_mnist_pixels(data_dir=FASHION_MNIST_DIR):
     """``(X_train, X_test, y_train, y_test)``, X in [0, 1] as float64.
 
-    Uses ``sknn.datasets.load_fashion_mnist`` when sknn has it, else reads the
-    IDX files here. Raises ``FileNotFoundError`` when the data is missing and
-    ``ValueError`` when a file is not an IDX file.
+    Raises ``FileNotFoundError`` when the data is missing.
     """
-    try:
-        from sknn.datasets import load_fashion_mnist
-    except ImportError:
-        X_train, X_test, y_train, y_test = _read_fashion_mnist(Path(data_dir))
-    else:
-        X_train, X_test, y_train, y_test = load_fashion_mnist(
-            data_dir=data_dir, return_X_y=True
-        )
-    return _unit_pixels(X_train), _unit_pixels(X_test), np.asarray(y_train), np.asarray(y_test)
-
-
-def _unit_pixels(X):
-    """Pixels as float64 in [0, 1], whether given as 0..255 or already scaled."""
-    X = np.asarray(X)
-    if X.dtype.kind in "ui" or X.max() > 1.0:
-        return X / 255.0
-    return X.astype(np.float64, copy=False)
-
-
-def _read_fashion_mnist(data_dir):
-    names = [
-        "train-images-idx3-ubyte.gz",
-        "t10k-images-idx3-ubyte.gz",
-        "train-labels-idx1-ubyte.gz",
-        "t10k-labels-idx1-ubyte.gz",
-    ]
-    missing = [name for name in names if not (data_dir / name).is_file()]
-    if missing:
-        raise FileNotFoundError(f"Fashion-MNIST files missing in {data_dir}: {missing}")
-    X_train, X_test, y_train, y_test = (_read_idx(data_dir / name) for name in names)
-    flat = [X.reshape(len(X), -1) for X in (X_train, X_test)]
-    return flat[0], flat[1], y_train.astype(np.int64), y_test.astype(np.int64)
-
-
-def _read_idx(path):
-    """An IDX file of unsigned bytes (magic 0x0000 08 ndim, big-endian dims)."""
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    if data[:3] != b"\x00\x00\x08":
-        raise ValueError(f"{path} is not an IDX file of unsigned bytes")
-    ndim = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
+    X_train, X_test, y_train, y_test = load_fashion_mnist(data_dir=data_dir, return_X_y=True)
+    return X_train / 255.0, X_test / 255.0, y_train, y_test
 
 
 def subsample(X, y, n_rows, seed=0):

@@ -7,16 +7,8 @@ the activation's *output* ``A = f(z)`` so pre-activations need not be kept.
 
 import scipy.special
 
-from sknn._backend import is_numpy, native
-
-
-def apply_inplace(xp, name, Z, *args):
-    """``Z <- xp.<name>(Z, *args)``, with ``out=`` where NumPy or CuPy allow it."""
-    module = native(xp)
-    if module is not None:
-        getattr(module, name)(Z, *args, out=Z)
-    else:
-        Z[...] = getattr(xp, name)(Z, *args)
+from sknn._backend import is_numpy
+from sknn._inplace import apply_inplace
 
 
 def identity(xp, Z):

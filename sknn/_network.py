@@ -1,27 +1,8 @@
 """Forward and backward passes of a dense network, reusing preallocated buffers."""
 
-import scipy.sparse as sp
-
 from sknn._activations import ACTIVATIONS, DERIVATIVES
-from sknn._backend import native
+from sknn._inplace import call_into, matmul_into, squared_norm
 from sknn._losses import LOSS_OF_OUTPUT
-
-
-def matmul_into(xp, a, b, out):
-    """``out <- a @ b``; in place with NumPy or CuPy, ``a`` may be scipy-sparse."""
-    module = native(xp)
-    if module is not None and not sp.issparse(a):
-        module.matmul(a, b, out=out)
-    else:
-        out[...] = a @ b
-
-
-def squared_norm(xp, v):
-    """Sum of squares of the vector ``v``."""
-    module = native(xp)
-    if module is not None:
-        return module.dot(v, v)
-    return xp.vecdot(v, v)
 
 
 class FlatParameters:
@@ -75,6 +56,7 @@ class Network:
         self._deltas = [
             xp.empty((max_rows, u), dtype=dtype, device=device) for u in units
         ]
+        self._penalty_gradient = xp.empty(layout.n_coefs, dtype=dtype, device=device)
 
     def forward(self, coefs, intercepts, X):
         """Output-layer activations for ``X``: a view into a reused buffer."""
@@ -128,7 +110,9 @@ class Network:
             loss = loss + 0.5 * alpha * squared_norm(xp, params.weights) / weight_sum
         self.backward(params, grads, X, Y, sample_weight)
         if alpha:
+            penalty = self._penalty_gradient
+            call_into(xp, "multiply", params.weights, alpha, out=penalty)
             weight_grads = grads.weights
-            weight_grads += alpha * params.weights
+            weight_grads += penalty
         grads.flat /= weight_sum
         return loss

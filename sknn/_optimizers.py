@@ -13,7 +13,7 @@ import math
 
 import array_api_compat
 
-from sknn._backend import native
+from sknn._inplace import call_into
 
 
 class _Schedule:
@@ -49,34 +49,14 @@ class _Schedule:
         return False
 
 
-    def _scratch(self, params):
+    def _scratch(self, xp, params):
         """Two work buffers shaped like ``params``, made once (never pickled)."""
         if self._buffers is None or self._buffers[0].shape != params.shape:
-            xp = array_api_compat.array_namespace(params)
             self._buffers = (xp.empty_like(params), xp.empty_like(params))
         return self._buffers
 
     def __getstate__(self):
         return {**self.__dict__, "_buffers": None}
-
-
-def _multiply_into(like, a, b, out):
-    """``out <- a * b``: in place with NumPy or CuPy, else through a temporary."""
-    module = native(array_api_compat.array_namespace(like))
-    if module is not None:
-        module.multiply(a, b, out=out)
-    else:
-        out[...] = a * b
-
-
-def _sqrt_into(like, a, out):
-    """``out <- sqrt(a)``: in place with NumPy or CuPy, else through a temporary."""
-    xp = array_api_compat.array_namespace(like)
-    module = native(xp)
-    if module is not None:
-        module.sqrt(a, out=out)
-    else:
-        out[...] = xp.sqrt(a)
 
 
 def _report(verbose, message):
@@ -111,12 +91,13 @@ class SGD(_Schedule):
 
     def update(self, params, grads):
         """One step on ``params`` in place."""
-        step, change = self._scratch(params)
-        _multiply_into(params, grads, self.learning_rate, step)  # lr * g
+        xp = array_api_compat.array_namespace(params)
+        step, change = self._scratch(xp, params)
+        call_into(xp, "multiply", grads, self.learning_rate, out=step)  # lr * g
         self.velocity *= self.momentum
         self.velocity -= step
         if self.nesterov:
-            _multiply_into(params, self.velocity, self.momentum, change)
+            call_into(xp, "multiply", self.velocity, self.momentum, out=change)
             change -= step
             params += change
         else:
@@ -158,16 +139,17 @@ class Adam(_Schedule):
             * math.sqrt(1 - self.beta_2**self.t)
             / (1 - self.beta_1**self.t)
         )
-        scratch, change = self._scratch(params)
+        xp = array_api_compat.array_namespace(params)
+        scratch, change = self._scratch(xp, params)
         self.first_moment *= self.beta_1
-        _multiply_into(params, grads, 1 - self.beta_1, scratch)
+        call_into(xp, "multiply", grads, 1 - self.beta_1, out=scratch)
         self.first_moment += scratch  # m <- b1 m + (1 - b1) g
         self.second_moment *= self.beta_2
-        _multiply_into(params, grads, grads, scratch)
+        call_into(xp, "multiply", grads, grads, out=scratch)
         scratch *= 1 - self.beta_2
         self.second_moment += scratch  # v <- b2 v + (1 - b2) g^2
-        _sqrt_into(params, self.second_moment, scratch)
+        call_into(xp, "sqrt", self.second_moment, out=scratch)
         scratch += self.epsilon
-        _multiply_into(params, self.first_moment, -self.learning_rate, change)
+        call_into(xp, "multiply", self.first_moment, -self.learning_rate, out=change)
         change /= scratch
         params += change

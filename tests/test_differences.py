@@ -99,3 +99,12 @@ def test_lbfgs_records_a_loss_curve():
     assert len(model.loss_curve_) == model.n_iter_
     assert model.loss_curve_[-1] == pytest.approx(model.loss_)
     assert model.loss_curve_[0] > model.loss_curve_[-1]
+
+
+def test_float32_data_with_lbfgs_keeps_float32_weights():
+    X, y = make_classification(n_samples=100, random_state=0)
+    model = MLPClassifier(solver="lbfgs", max_iter=20).fit(X.astype(np.float32), y)
+    assert all(c.dtype == np.float32 for c in model.coefs_ + model.intercepts_)
+    assert model.predict_proba(X.astype(np.float32)).dtype == np.float32
+    reference = sk.MLPClassifier(solver="lbfgs", max_iter=20).fit(X.astype(np.float32), y)
+    assert reference.coefs_[0].dtype == np.float64  # scikit-learn's upcast

@@ -1,7 +1,6 @@
 """The scikit-learn estimator contract: methods, fitted attributes, inputs, tools."""
 
 import pickle
-import warnings
 
 import joblib
 import numpy as np
