@@ -7,6 +7,7 @@ The estimators differ only in how targets become network outputs and back
 import copy
 import warnings
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import array_api_compat
@@ -219,7 +220,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             coefs, intercepts = self.coefs_, self.intercepts_
         params = FlatParameters(xp, layout, layout.pack(xp, coefs, intercepts, X.dtype, device))
         state = initial_state(self, params) if first_pass else state_from(self, params)
-        problem = _Problem(xp, device, layout, X, Y, y, sample_weight, coding)
+        problem = _Problem(xp, device, layout, X, Y, to_numpy(y), sample_weight, coding)
         if self.solver == "lbfgs":
             optimizer = self._run_lbfgs(problem, params, state)
         else:
@@ -290,7 +291,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         must not advance it); every other fit starts a new one."""
         previous = getattr(self, "_optimizer", None)
         kind = SGD if self.solver == "sgd" else Adam
-        if incremental and isinstance(previous, kind) and _same_shape(previous, params):
+        if incremental and isinstance(previous, kind) and previous.continues(params.flat):
             return copy.deepcopy(previous)
         if self.solver == "sgd":
             return SGD(
@@ -372,22 +373,22 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         return tags
 
 
+@dataclass
 class _Problem:
     """The validated data of one fit call, in the compute namespace."""
 
-    def __init__(self, xp, device, layout, X, Y, y_host, sample_weight, coding):
-        self.xp, self.device, self.layout = xp, device, layout
-        self.X, self.Y, self.sample_weight, self.coding = X, Y, sample_weight, coding
-        self.y_host = to_numpy(y_host)
+    xp: object
+    device: object
+    layout: ParameterLayout
+    X: object  # (n_samples, n_features), dense or CSR
+    Y: object  # (n_samples, n_outputs) network targets
+    y_host: np.ndarray  # the targets as given, on the host (for scoring)
+    sample_weight: object
+    coding: dict  # classes_ and label kind (classifier) or {} (regressor)
 
 
 def _zeros_like_params(problem, params):
     return FlatParameters(problem.xp, problem.layout, problem.xp.zeros_like(params.flat))
-
-
-def _same_shape(optimizer, params):
-    state = getattr(optimizer, "velocity", getattr(optimizer, "first_moment", None))
-    return state is not None and state.shape == params.flat.shape and state.dtype == params.flat.dtype
 
 
 def _check_finite(xp, flat):

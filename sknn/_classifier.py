@@ -6,7 +6,6 @@ from sklearn.metrics import accuracy_score
 from sklearn.utils import column_or_1d
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
-from sklearn.utils.validation import check_is_fitted
 
 from sknn import _labels
 from sknn._backend import device_of
@@ -104,7 +103,6 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         y : ndarray, shape (n_samples,) or (n_samples, n_classes)
             The predicted classes.
         """
-        check_is_fitted(self)
         xp, y_out = self._forward(X, "predict")
         return self._decode(xp, y_out, device_of(y_out))
 
@@ -143,7 +141,6 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         return xp.log(y_prob)
 
     def _probabilities(self, X, method):
-        check_is_fitted(self)
         xp, y_out = self._forward(X, method)
         if self._label_kind == _labels.BINARY:
             return xp, xp.concat([1.0 - y_out, y_out], axis=1)

@@ -49,6 +49,11 @@ class _Schedule:
         return False
 
 
+    def continues(self, params):
+        """True when this optimizer's state has the shape and dtype of ``params``."""
+        state = self._state()
+        return state.shape == params.shape and state.dtype == params.dtype
+
     def _scratch(self, xp, params):
         """Two work buffers shaped like ``params``, made once (never pickled)."""
         if self._buffers is None or self._buffers[0].shape != params.shape:
@@ -88,6 +93,9 @@ class SGD(_Schedule):
         self.nesterov = nesterov
         self.velocity = xp.zeros_like(params)
         self._buffers = None
+
+    def _state(self):
+        return self.velocity
 
     def update(self, params, grads):
         """One step on ``params`` in place."""
@@ -130,6 +138,9 @@ class Adam(_Schedule):
 
     def iteration_ends(self, time_step):
         """Adam's rate comes from its own step count, not a schedule."""
+
+    def _state(self):
+        return self.first_moment
 
     def update(self, params, grads):
         """One step on ``params`` in place."""

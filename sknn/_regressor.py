@@ -6,7 +6,6 @@ from sklearn.metrics import r2_score
 from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted
 
 from sknn._base import BaseMultilayerPerceptron
 from sknn._docstrings import ATTRIBUTES, PARAMETERS
@@ -125,7 +124,6 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             The predicted values.
         """
-        check_is_fitted(self)
         xp, y_out = self._forward(X, "predict")
         return xp.reshape(y_out, (-1,)) if y_out.shape[1] == 1 else y_out
 
