@@ -2,8 +2,12 @@
 
 Each activation overwrites its pre-activation ``Z`` with ``f(Z)``. Each
 derivative multiplies the back-propagated ``delta`` by ``f'(z)``, written from
-the activation's *output* ``A = f(z)`` so pre-activations need not be kept.
+the activation's *output* ``A = f(z)`` so pre-activations need not be kept —
+except GELU, which is not invertible: its derivative takes ``Z`` too, and the
+network keeps the pre-activations of GELU layers (``NEEDS_PREACTIVATION``).
 """
+
+import math
 
 import scipy.special
 
@@ -34,6 +38,31 @@ def relu(xp, Z):
     apply_inplace(xp, "maximum", Z, 0.0)
 
 
+LEAKY_RELU_SLOPE = 0.01
+ELU_ALPHA = 1.0
+_GELU_C = (2.0 / math.pi) ** 0.5
+
+
+def leaky_relu(xp, Z):
+    """f(z) = z for z > 0, else 0.01 z."""
+    Z[...] = xp.where(Z > 0, Z, LEAKY_RELU_SLOPE * Z)
+
+
+def elu(xp, Z):
+    """f(z) = z for z > 0, else exp(z) - 1."""
+    Z[...] = xp.where(Z > 0, Z, ELU_ALPHA * xp.expm1(xp.minimum(Z, 0.0)))
+
+
+def gelu(xp, Z):
+    """f(z) = z/2 (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))): GELU, tanh form."""
+    Z[...] = 0.5 * Z * (1.0 + xp.tanh(_GELU_C * (Z + 0.044715 * Z**3)))
+
+
+def softplus(xp, Z):
+    """f(z) = log(1 + exp(z)), computed as max(z, 0) + log1p(exp(-|z|))."""
+    Z[...] = xp.maximum(Z, 0.0) + xp.log1p(xp.exp(-xp.abs(Z)))
+
+
 def exp(xp, Z):
     """f(z) = exp(z): the inverse link of the Poisson loss."""
     apply_inplace(xp, "exp", Z)
@@ -46,24 +75,46 @@ def softmax(xp, Z):
     Z /= xp.sum(Z, axis=1, keepdims=True)
 
 
-def identity_derivative(xp, A, delta):
+def identity_derivative(xp, A, delta, Z=None):
     """f'(z) = 1."""
 
 
-def logistic_derivative(xp, A, delta):
+def logistic_derivative(xp, A, delta, Z=None):
     """f'(z) = f(z) (1 - f(z))."""
     delta *= A
     delta *= 1.0 - A
 
 
-def tanh_derivative(xp, A, delta):
+def tanh_derivative(xp, A, delta, Z=None):
     """f'(z) = 1 - f(z)^2."""
     delta *= 1.0 - A**2
 
 
-def relu_derivative(xp, A, delta):
+def relu_derivative(xp, A, delta, Z=None):
     """f'(z) = 1 where z > 0, else 0 (A == 0 exactly where z <= 0)."""
     delta[A == 0] = 0.0
+
+
+def leaky_relu_derivative(xp, A, delta, Z=None):
+    """f'(z) = 1 where z > 0 (exactly where A > 0), else 0.01."""
+    delta[...] = xp.where(A > 0, delta, LEAKY_RELU_SLOPE * delta)
+
+
+def elu_derivative(xp, A, delta, Z=None):
+    """f'(z) = 1 where z > 0, else exp(z) = f(z) + 1."""
+    delta[...] = xp.where(A > 0, delta, delta * (A + ELU_ALPHA))
+
+
+def softplus_derivative(xp, A, delta, Z=None):
+    """f'(z) = logistic(z) = 1 - exp(-f(z))."""
+    delta *= -xp.expm1(-A)
+
+
+def gelu_derivative(xp, A, delta, Z):
+    """f'(z) = (1 + t)/2 + z/2 (1 - t^2) sqrt(2/pi) (1 + 3 0.044715 z^2),
+    t = tanh(sqrt(2/pi) (z + 0.044715 z^3)): needs the pre-activation Z."""
+    t = xp.tanh(_GELU_C * (Z + 0.044715 * Z**3))
+    delta *= 0.5 * (1.0 + t) + 0.5 * Z * (1.0 - t**2) * _GELU_C * (1.0 + 3 * 0.044715 * Z**2)
 
 
 ACTIVATIONS = {
@@ -71,6 +122,10 @@ ACTIVATIONS = {
     "logistic": logistic,
     "tanh": tanh,
     "relu": relu,
+    "leaky_relu": leaky_relu,
+    "elu": elu,
+    "gelu": gelu,
+    "softplus": softplus,
     "softmax": softmax,
     "exp": exp,
 }
@@ -80,6 +135,13 @@ DERIVATIVES = {
     "logistic": logistic_derivative,
     "tanh": tanh_derivative,
     "relu": relu_derivative,
+    "leaky_relu": leaky_relu_derivative,
+    "elu": elu_derivative,
+    "gelu": gelu_derivative,
+    "softplus": softplus_derivative,
 }
 
 HIDDEN_ACTIVATIONS = tuple(DERIVATIVES)
+
+# Activations whose derivative cannot be written from the output alone.
+NEEDS_PREACTIVATION = frozenset({"gelu"})

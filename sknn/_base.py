@@ -16,24 +16,31 @@ import scipy.sparse as sp
 from sklearn import get_config
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+)
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sknn._activations import HIDDEN_ACTIVATIONS
 from sknn._backend import device_of, move_to, namespace_of, to_numpy
 from sknn._batches import BatchSource, take_rows
-from sknn._init import initial_parameters
+from sknn._init import INITIALIZERS, initial_parameters
 from sknn._layout import ParameterLayout
 from sknn._lbfgs import fit_lbfgs
 from sknn._network import FlatParameters, Network
-from sknn._optimizers import SGD, Adam
+from sknn._optimizers import SGD, Adam, AdamW, RMSProp
 from sknn._sample_weight import check_sample_weight
 from sknn._split import validation_split
 from sknn._state import commit_state, initial_state, state_from
 from sknn._stochastic import StoppingRule, fit_epochs
+from sknn._summary import network_summary
 
-STOCHASTIC_SOLVERS = ("sgd", "adam")
+STOCHASTIC_SOLVERS = ("sgd", "adam", "rmsprop", "adamw")
 _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
+_OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSProp, "adamw": AdamW}
 
 
 def _float_dtypes(X):
@@ -47,8 +54,8 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
 
     _parameter_constraints: dict = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS))],
-        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS)), list, tuple],
+        "solver": [StrOptions({"lbfgs", *STOCHASTIC_SOLVERS})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
@@ -72,6 +79,8 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "rho": [Interval(Real, 0, 1, closed="left")],
+        "init": [StrOptions(set(INITIALIZERS))],
     }
 
     def __init__(
@@ -100,6 +109,8 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        rho=0.9,
+        init="glorot_uniform",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -124,6 +135,8 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.rho = rho
+        self.init = init
 
     # ----------------------------------------------------------------- hooks
     @abstractmethod
@@ -172,6 +185,26 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             )
         return True
 
+    def _hidden_activations(self, n_hidden):
+        """One activation name per hidden layer; raise for a bad list."""
+        if isinstance(self.activation, str):
+            return [self.activation] * n_hidden
+        names = list(self.activation)
+        unknown = [name for name in names if name not in HIDDEN_ACTIVATIONS]
+        if len(names) != n_hidden or unknown:
+            raise InvalidParameterError(
+                f"The 'activation' parameter of {type(self).__name__} must be one "
+                f"of {sorted(HIDDEN_ACTIVATIONS)} or a list with one of them per "
+                f"hidden layer ({n_hidden}); got {self.activation!r}."
+            )
+        return names
+
+    def _init_activations(self, n_hidden):
+        """Per weight layer, the activation whose Glorot factor applies; the
+        output layer takes the last hidden one (scikit-learn: the hidden one)."""
+        hidden = self._hidden_activations(n_hidden)
+        return hidden + hidden[-1:] if hidden else [self.activation]
+
     def _hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes
         sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
@@ -192,6 +225,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
 
     def _fit_all_or_nothing(self, X, y, sample_weight, incremental, classes):
         hidden_sizes = self._hidden_layer_sizes()
+        self._hidden_activations(len(hidden_sizes))
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
@@ -214,7 +248,9 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         layout = ParameterLayout([X.shape[1], *hidden_sizes, Y.shape[1]])
         random_state = check_random_state(self.random_state)
         if first_pass:
-            coefs, intercepts = initial_parameters(layout, self.activation, random_state)
+            coefs, intercepts = initial_parameters(
+                layout, self._init_activations(len(hidden_sizes)), random_state, self.init
+            )
         else:
             self._check_warm_layout(layout)
             coefs, intercepts = self.coefs_, self.intercepts_
@@ -281,7 +317,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         network = self._network(problem, problem.coding, batch_size)
         grads = _zeros_like_params(problem, params)
         fit_epochs(
-            network, params, grads, optimizer, batches, state, rule, self.alpha,
+            network, params, grads, optimizer, batches, state, rule, self._l2_penalty(),
             self.max_iter, incremental,
         )
         return optimizer
@@ -290,18 +326,24 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         """partial_fit continues a copy of the last optimizer (a failed call
         must not advance it); every other fit starts a new one."""
         previous = getattr(self, "_optimizer", None)
-        kind = SGD if self.solver == "sgd" else Adam
-        if incremental and isinstance(previous, kind) and previous.continues(params.flat):
+        kind = _OPTIMIZERS[self.solver]
+        if incremental and type(previous) is kind and previous.continues(params.flat):
             return copy.deepcopy(previous)
+        xp, flat, rate, schedule = problem.xp, params.flat, self.learning_rate_init, self.learning_rate
         if self.solver == "sgd":
-            return SGD(
-                problem.xp, params.flat, self.learning_rate_init, self.learning_rate,
-                self.momentum, self.nesterovs_momentum, self.power_t,
+            return SGD(xp, flat, rate, schedule, self.momentum, self.nesterovs_momentum, self.power_t)
+        if self.solver == "rmsprop":
+            return RMSProp(xp, flat, rate, schedule, self.power_t, self.rho, self.epsilon)
+        if self.solver == "adamw":
+            return AdamW(
+                xp, flat, rate, schedule, self.beta_1, self.beta_2, self.epsilon,
+                weight_decay=self.alpha, n_decayed=problem.layout.n_coefs,
             )
-        return Adam(
-            problem.xp, params.flat, self.learning_rate_init, self.learning_rate,
-            self.beta_1, self.beta_2, self.epsilon,
-        )
+        return Adam(xp, flat, rate, schedule, self.beta_1, self.beta_2, self.epsilon)
+
+    def _l2_penalty(self):
+        """alpha as an L2 term of the loss; AdamW decays the weights instead."""
+        return 0.0 if self.solver == "adamw" else self.alpha
 
     def _early_stopping_split(self, problem, random_state, incremental):
         if not self.early_stopping or incremental:
@@ -365,6 +407,21 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             f"{xp.__name__} on {device} but the model was fitted with "
             f"{namespace_of(fitted).__name__} on {device_of(fitted)}."
         )
+
+    def summary(self):
+        """Print and return a Keras-style table of the fitted network.
+
+        One row per layer (type, output shape, activation, parameter count)
+        and the total; a 784-64-10 network has ``Total params: 50,890``.
+
+        Returns
+        -------
+        table : str
+        """
+        check_is_fitted(self)
+        table = network_summary(self)
+        print(table)
+        return table
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,8 +1,15 @@
 """Forward and backward passes of a dense network, reusing preallocated buffers."""
 
-from sknn._activations import ACTIVATIONS, DERIVATIVES
+from sknn._activations import ACTIVATIONS, DERIVATIVES, NEEDS_PREACTIVATION
 from sknn._inplace import call_into, matmul_into, squared_norm
 from sknn._losses import LOSS_OF_OUTPUT
+
+
+def per_layer(activation, n_hidden):
+    """The hidden activation of each hidden layer: a name repeated, or the list."""
+    if isinstance(activation, str):
+        return [activation] * n_hidden
+    return list(activation)
 
 
 class FlatParameters:
@@ -34,8 +41,9 @@ class Network:
     ----------
     xp : namespace
     layout : ParameterLayout
-    hidden_activation, output_activation : str
-        Names in ``sknn._activations.ACTIVATIONS``.
+    hidden_activation : str or list of str
+        Name in ``sknn._activations.ACTIVATIONS``, or one per hidden layer.
+    output_activation : str
     dtype, device
         Of the buffers.
     max_rows : int
@@ -46,28 +54,31 @@ class Network:
         self, xp, layout, hidden_activation, output_activation, dtype, device, max_rows
     ):
         self.xp = xp
-        self.hidden_activation = hidden_activation
-        self.output_activation = output_activation
-        self.loss_function = LOSS_OF_OUTPUT[output_activation]
         units = layout.layer_units[1:]
-        self._activations = [
-            xp.empty((max_rows, u), dtype=dtype, device=device) for u in units
-        ]
-        self._deltas = [
-            xp.empty((max_rows, u), dtype=dtype, device=device) for u in units
-        ]
+        self.activations = per_layer(hidden_activation, len(units) - 1) + [output_activation]
+        self.loss_function = LOSS_OF_OUTPUT[output_activation]
+
+        def buffers(keep=lambda name: True):
+            return [
+                xp.empty((max_rows, u), dtype=dtype, device=device) if keep(name) else None
+                for u, name in zip(units, self.activations)
+            ]
+
+        self._activations, self._deltas = buffers(), buffers()
+        self._preactivations = buffers(lambda name: name in NEEDS_PREACTIVATION)
         self._penalty_gradient = xp.empty(layout.n_coefs, dtype=dtype, device=device)
 
     def forward(self, coefs, intercepts, X):
         """Output-layer activations for ``X``: a view into a reused buffer."""
-        xp, n_rows, last = self.xp, X.shape[0], len(coefs) - 1
+        xp, n_rows = self.xp, X.shape[0]
         A = X
         for i, (coef, intercept) in enumerate(zip(coefs, intercepts)):
             Z = self._activations[i][:n_rows, ...]  # (n_rows, fan_out)
             matmul_into(xp, A, coef, Z)
             Z += intercept
-            name = self.output_activation if i == last else self.hidden_activation
-            ACTIVATIONS[name](xp, Z)
+            if self._preactivations[i] is not None:
+                self._preactivations[i][:n_rows, ...] = Z  # kept for the derivative
+            ACTIVATIONS[self.activations[i]](xp, Z)
             A = Z
         return A
 
@@ -85,7 +96,6 @@ class Network:
         delta -= Y
         if sample_weight is not None:
             delta *= sample_weight[:, None]
-        derivative = DERIVATIVES[self.hidden_activation]
         for i in range(last, -1, -1):
             A_prev = X if i == 0 else self._activations[i - 1][:n_rows, ...]
             matmul_into(xp, A_prev.T, delta, grads.coefs[i])
@@ -93,7 +103,9 @@ class Network:
             if i > 0:
                 delta_prev = self._deltas[i - 1][:n_rows, ...]
                 matmul_into(xp, delta, params.coefs[i].T, delta_prev)
-                derivative(xp, A_prev, delta_prev)
+                Z_prev = self._preactivations[i - 1]
+                Z_prev = None if Z_prev is None else Z_prev[:n_rows, ...]
+                DERIVATIVES[self.activations[i - 1]](xp, A_prev, delta_prev, Z_prev)
                 delta = delta_prev
 
     def loss_and_gradient(self, params, grads, X, Y, sample_weight, alpha):

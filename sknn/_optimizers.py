@@ -164,3 +164,76 @@ class Adam(_Schedule):
         call_into(xp, "multiply", self.first_moment, -self.learning_rate, out=change)
         change /= scratch
         params += change
+
+
+class RMSProp(_Schedule):
+    """RMSProp (Hinton, 2012): steps scaled by a running RMS of the gradient.
+
+    ``v <- rho v + (1 - rho) g^2``; ``w <- w - lr g / (sqrt(v) + eps)``.
+
+    Parameters
+    ----------
+    xp : namespace
+    params : array
+        The flat parameter buffer (its shape, dtype and device are copied).
+    learning_rate_init, schedule, power_t : see ``_Schedule``.
+    rho : float in [0, 1)
+        Decay of the running average of squared gradients.
+    epsilon : float > 0
+    """
+
+    def __init__(self, xp, params, learning_rate_init, schedule, power_t, rho, epsilon):
+        super().__init__(learning_rate_init, schedule, power_t)
+        self.rho, self.epsilon = rho, epsilon
+        self.mean_square = xp.zeros_like(params)
+        self._buffers = None
+
+    def _state(self):
+        return self.mean_square
+
+    def update(self, params, grads):
+        """One step on ``params`` in place."""
+        xp = array_api_compat.array_namespace(params)
+        scratch, change = self._scratch(xp, params)
+        self.mean_square *= self.rho
+        call_into(xp, "multiply", grads, grads, out=scratch)
+        scratch *= 1 - self.rho
+        self.mean_square += scratch  # v <- rho v + (1 - rho) g^2
+        call_into(xp, "sqrt", self.mean_square, out=scratch)
+        scratch += self.epsilon
+        call_into(xp, "multiply", grads, -self.learning_rate, out=change)
+        change /= scratch
+        params += change
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
+
+    Before each Adam step the weight matrices (not the biases) shrink:
+    ``W <- W - lr * weight_decay * W``, with ``lr`` the base learning rate
+    (``learning_rate_init``, divided on plateaus under 'adaptive'). The decay
+    is not part of the gradient: the estimator passes ``alpha`` here instead
+    of adding an L2 term to the loss.
+
+    Parameters
+    ----------
+    xp, params, learning_rate_init, schedule, beta_1, beta_2, epsilon : see ``Adam``.
+    weight_decay : float >= 0
+    n_decayed : int
+        Length of the prefix of the flat buffer that decays (the weights).
+    """
+
+    def __init__(
+        self, xp, params, learning_rate_init, schedule, beta_1, beta_2, epsilon,
+        weight_decay, n_decayed,
+    ):
+        super().__init__(xp, params, learning_rate_init, schedule, beta_1, beta_2, epsilon)
+        self.weight_decay = weight_decay
+        self.n_decayed = n_decayed
+
+    def update(self, params, grads):
+        """One step on ``params`` in place."""
+        if self.weight_decay:
+            weights = params[: self.n_decayed]
+            weights *= 1.0 - self.base_rate * self.weight_decay
+        super().update(params, grads)

@@ -83,6 +83,8 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        rho=0.9,
+        init="glorot_uniform",
     ):
         self.loss = loss
         shared = {k: v for k, v in locals().items() if k not in ("self", "loss", "__class__")}

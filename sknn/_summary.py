@@ -98,3 +98,9 @@ def _format_row(row, widths):
     *texts, params = row
     cells = [text.ljust(width) for text, width in zip(texts, widths)]
     return "  ".join([*cells, params.rjust(widths[-1])])
+
+
+def network_summary(estimator):
+    """The layer table of a fitted sknn estimator."""
+    layer_units = [estimator.coefs_[0].shape[0]] + [b.shape[0] for b in estimator.intercepts_]
+    return layer_table(layer_units, estimator.activation, estimator.out_activation_)

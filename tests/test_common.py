@@ -3,7 +3,7 @@
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sknn import MLPClassifier, MLPRegressor
-from tests._float32 import Float32DataClassifier, Float32DataRegressor
+from _float32 import Float32DataClassifier, Float32DataRegressor
 
 SETTINGS = [
     {},  # the defaults, solver="adam" among them
@@ -14,6 +14,12 @@ SETTINGS = [
     {"solver": "lbfgs", "max_iter": 100},
     {"solver": "sgd"},
     {"early_stopping": True},
+    # the parameters sknn adds to scikit-learn's
+    {"solver": "rmsprop", "learning_rate": "adaptive"},
+    {"solver": "adamw", "alpha": 0.01},
+    {"activation": ["gelu", "elu"], "hidden_layer_sizes": (20, 10), "init": "he_uniform"},
+    {"activation": "leaky_relu", "init": "he_normal"},
+    {"activation": "softplus", "init": "glorot_normal"},
 ]
 
 ESTIMATORS = [

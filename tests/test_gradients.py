@@ -16,6 +16,7 @@ from numpy.testing import assert_allclose
 from sklearn.neural_network import _base as sklearn_base
 
 from sknn._activations import HIDDEN_ACTIVATIONS
+from _reference import ACTIVATION_DEFINITIONS
 from sknn._backend import to_numpy
 from sknn._layout import ParameterLayout
 from sknn._network import FlatParameters, Network
@@ -81,18 +82,10 @@ def finite_difference_gradient(loss_at, flat, h=1e-6):
 
 def reference_forward(hidden, output, coefs, intercepts, X):
     """Plain NumPy forward pass, written from the definitions."""
-    functions = {
-        "identity": lambda z: z,
-        "logistic": lambda z: 1.0 / (1.0 + np.exp(-z)),
-        "tanh": np.tanh,
-        "relu": lambda z: np.maximum(z, 0.0),
-        "exp": np.exp,
-        "softmax": lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True),
-    }
     A = X
     for i, (W, b) in enumerate(zip(coefs, intercepts)):
         name = output if i == len(coefs) - 1 else hidden
-        A = functions[name](A @ W + b)
+        A = ACTIVATION_DEFINITIONS[name](A @ W + b)
     return A
 
 

@@ -1,4 +1,4 @@
-"""SGD and Adam on one flat buffer: their closed-form updates and schedules.
+"""SGD, Adam, RMSProp and AdamW on one flat buffer: their closed-form updates and schedules.
 
 Each update is checked against the equation it implements (written out by
 hand here in plain NumPy float64), against scikit-learn's optimizers on the
@@ -14,7 +14,7 @@ from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOpti
 
 from sknn._backend import to_numpy
 from sknn._layout import ParameterLayout
-from sknn._optimizers import SGD, Adam
+from sknn._optimizers import SGD, Adam, AdamW, RMSProp
 
 LR = 0.05
 MOMENTUM = 0.9
@@ -37,6 +37,19 @@ def sgd(
 
 def adam(xp, params, schedule="constant", lr=LR):
     return Adam(xp, params, lr, schedule, BETA_1, BETA_2, EPSILON)
+
+
+RHO = 0.9
+WEIGHT_DECAY = 0.1
+N_DECAYED = 7  # the first 7 entries play the weights, the rest the biases
+
+
+def rmsprop(xp, params, schedule="constant", lr=LR):
+    return RMSProp(xp, params, lr, schedule, 0.5, RHO, EPSILON)
+
+
+def adamw(xp, params, schedule="constant", lr=LR):
+    return AdamW(xp, params, lr, schedule, BETA_1, BETA_2, EPSILON, WEIGHT_DECAY, N_DECAYED)
 
 
 def run(optimizer, params, grads):
@@ -359,8 +372,10 @@ def run_on(xp, make_optimizer, w0, grads, **options):
         (sgd, {"momentum": MOMENTUM}),
         (sgd, {"momentum": MOMENTUM, "nesterov": True}),
         (adam, {}),
+        (rmsprop, {}),
+        (adamw, {}),
     ],
-    ids=["sgd", "sgd-momentum", "sgd-nesterov", "adam"],
+    ids=["sgd", "sgd-momentum", "sgd-nesterov", "adam", "rmsprop", "adamw"],
 )
 def test_array_api_strict_updates_equal_numpy_updates(make_optimizer, options):
     w0, grads = weights_and_gradients(3)
@@ -369,3 +384,73 @@ def test_array_api_strict_updates_equal_numpy_updates(make_optimizer, options):
     numpy = run_on(npx, make_optimizer, w0, grads, **options)
 
     assert_array_equal(strict, numpy)
+
+
+# --- RMSProp and AdamW: closed forms ------------------------------------------
+
+
+def rmsprop_reference(w0, grads, lr=LR):
+    """v_t = rho v + (1 - rho) g^2;  w_t = w - lr g / (sqrt(v_t) + eps)."""
+    w, v = w0.copy(), np.zeros_like(w0)
+    for g in grads:
+        v = RHO * v + (1.0 - RHO) * g * g
+        w = w - lr * g / (np.sqrt(v) + EPSILON)
+    return w
+
+
+@pytest.mark.parametrize("n_steps", [1, 3])
+def test_rmsprop_steps_match_closed_form(n_steps):
+    w0, grads = weights_and_gradients(n_steps)
+
+    w = run(rmsprop(npx, w0), w0.copy(), grads)
+
+    assert_allclose(w, rmsprop_reference(w0, grads), rtol=1e-14)
+
+
+def test_rmsprop_first_step_is_lr_over_sqrt_one_minus_rho_times_sign():
+    w0, (g,) = weights_and_gradients(1)
+
+    w1 = run(rmsprop(npx, w0), w0.copy(), [g])
+
+    expected = w0 - LR * g / (np.sqrt(1.0 - RHO) * np.abs(g) + EPSILON)
+    assert_allclose(w1, expected, rtol=1e-12)
+
+
+def adamw_reference(w0, grads, lr=LR):
+    """Decay the weights by lr * weight_decay, then take Adam's step."""
+    w, m, v = w0.copy(), np.zeros_like(w0), np.zeros_like(w0)
+    for t, g in enumerate(grads, start=1):
+        w[:N_DECAYED] = w[:N_DECAYED] * (1.0 - lr * WEIGHT_DECAY)
+        m = BETA_1 * m + (1.0 - BETA_1) * g
+        v = BETA_2 * v + (1.0 - BETA_2) * g * g
+        lr_t = lr * np.sqrt(1.0 - BETA_2**t) / (1.0 - BETA_1**t)
+        w = w - lr_t * m / (np.sqrt(v) + EPSILON)
+    return w
+
+
+@pytest.mark.parametrize("n_steps", [1, 3])
+def test_adamw_steps_match_decoupled_decay_closed_form(n_steps):
+    w0, grads = weights_and_gradients(n_steps)
+
+    w = run(adamw(npx, w0), w0.copy(), grads)
+
+    assert_allclose(w, adamw_reference(w0, grads), rtol=1e-14)
+
+
+def test_adamw_with_zero_gradient_only_decays_the_weights():
+    w0 = np.arange(1.0, 12.0)
+    optimizer = AdamW(npx, w0, LR, "constant", BETA_1, BETA_2, EPSILON, WEIGHT_DECAY, N_DECAYED)
+
+    w = run(optimizer, w0.copy(), [np.zeros_like(w0)])
+
+    assert_allclose(w[:N_DECAYED], w0[:N_DECAYED] * (1 - LR * WEIGHT_DECAY), rtol=1e-15)
+    assert_array_equal(w[N_DECAYED:], w0[N_DECAYED:])  # biases do not decay
+
+
+@pytest.mark.parametrize("make_optimizer", [rmsprop, adamw], ids=["rmsprop", "adamw"])
+def test_adaptive_plateau_divides_every_solver_rate_by_5(make_optimizer):
+    w0, _ = weights_and_gradients(1)
+    optimizer = make_optimizer(npx, w0, schedule="adaptive")
+
+    assert optimizer.on_plateau("plateau.", verbose=False) is False
+    assert optimizer.base_rate == pytest.approx(LR / 5)
