@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn import get_config
 from sklearn.base import BaseEstimator, _fit_context
+from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     Interval,
@@ -26,7 +27,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sknn._activations import HIDDEN_ACTIVATIONS
 from sknn._backend import device_of, move_to, namespace_of, to_numpy
-from sknn._batches import BatchSource, take_rows
+from sknn._batches import BatchSource
 from sknn._init import INITIALIZERS, initial_parameters
 from sknn._layout import ParameterLayout
 from sknn._lbfgs import fit_lbfgs
@@ -34,6 +35,7 @@ from sknn._network import FlatParameters, Network
 from sknn._optimizers import SGD, Adam, AdamW, RMSProp
 from sknn._sample_weight import check_sample_weight
 from sknn._split import validation_split
+from sknn._validation import ValidationSet, rows_of, validation_monitor
 from sknn._state import commit_state, initial_state, state_from
 from sknn._stochastic import StoppingRule, fit_epochs
 from sknn._summary import network_summary
@@ -81,6 +83,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "rho": [Interval(Real, 0, 1, closed="left")],
         "init": [StrOptions(set(INITIALIZERS))],
+        "scoring": [StrOptions(set(get_scorer_names()) | {"loss"}), callable, None],
     }
 
     def __init__(
@@ -111,6 +114,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         max_fun=15000,
         rho=0.9,
         init="glorot_uniform",
+        scoring=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -137,6 +141,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         self.max_fun = max_fun
         self.rho = rho
         self.init = init
+        self.scoring = scoring
 
     # ----------------------------------------------------------------- hooks
     @abstractmethod
@@ -151,13 +156,21 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
     def _score_outputs(self, y_true, y_out, sample_weight, coding):
         """The estimator's score of host network outputs against host targets."""
 
+    def _class_weights(self, y, incremental):
+        """Per-sample weights from ``class_weight`` (classifier), or None."""
+        return None
+
+    @abstractmethod
+    def _encode_validation_targets(self, y_val, coding):
+        """Host targets of X_val -> host float64 (n_val, n_outputs), checked."""
+
     @abstractmethod
     def _stratify_labels(self, y, coding):
         """One label per row to stratify the validation split by, or None."""
 
     # ------------------------------------------------------------- fitting
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
         """Fit the model to data matrix X and target(s) y.
 
         Parameters
@@ -169,13 +182,22 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             regression).
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+            Validation data for early stopping (requires ``early_stopping=True``);
+            when given, no validation split is taken from ``X``, and the best
+            weights on it are restored.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Targets of ``X_val``.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Sample weights of ``X_val``.
 
         Returns
         -------
         self : object
             Returns a trained MLP model.
         """
-        return self._fit(X, y, sample_weight, incremental=False)
+        validation_data = _given_validation_data(self, X_val, y_val, sample_weight_val)
+        return self._fit(X, y, sample_weight, incremental=False, validation_data=validation_data)
 
     def _check_solver(self):
         if self.solver not in STOCHASTIC_SOLVERS:
@@ -212,18 +234,20 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             raise ValueError("hidden_layer_sizes must be > 0, got %s." % sizes)
         return [int(s) for s in sizes]
 
-    def _fit(self, X, y, sample_weight, incremental, classes=None):
+    def _fit(self, X, y, sample_weight, incremental, classes=None, validation_data=None):
         """Fit, or on any error leave the estimator exactly as it was."""
         saved = {k: self.__dict__[k] for k in _INPUT_ATTRIBUTES if k in self.__dict__}
         try:
-            return self._fit_all_or_nothing(X, y, sample_weight, incremental, classes)
+            return self._fit_all_or_nothing(
+                X, y, sample_weight, incremental, classes, validation_data
+            )
         except BaseException:
             for name in _INPUT_ATTRIBUTES:  # validate_data may have reset them
                 self.__dict__.pop(name, None)
             self.__dict__.update(saved)
             raise
 
-    def _fit_all_or_nothing(self, X, y, sample_weight, incremental, classes):
+    def _fit_all_or_nothing(self, X, y, sample_weight, incremental, classes, validation_data):
         hidden_sizes = self._hidden_layer_sizes()
         self._hidden_activations(len(hidden_sizes))
         first_pass = not hasattr(self, "coefs_") or (
@@ -244,7 +268,8 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         Y_host, coding = self._encode_targets(to_numpy(y), first_pass, incremental, classes)
         Y = move_to(Y_host, xp, device, X.dtype)
         sample_weight = check_sample_weight(sample_weight, X.shape[0])
-        sample_weight = move_to(sample_weight, xp, device, X.dtype)
+        class_weights = self._class_weights(to_numpy(y), incremental)
+        sample_weight = move_to(_combine_weights(sample_weight, class_weights), xp, device, X.dtype)
         layout = ParameterLayout([X.shape[1], *hidden_sizes, Y.shape[1]])
         random_state = check_random_state(self.random_state)
         if first_pass:
@@ -257,10 +282,13 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         params = FlatParameters(xp, layout, layout.pack(xp, coefs, intercepts, X.dtype, device))
         state = initial_state(self, params) if first_pass else state_from(self, params)
         problem = _Problem(xp, device, layout, X, Y, to_numpy(y), sample_weight, coding)
+        validation = self._validation_set(problem, random_state, incremental, validation_data)
         if self.solver == "lbfgs":
             optimizer = self._run_lbfgs(problem, params, state)
         else:
-            optimizer = self._run_stochastic(problem, params, state, random_state, incremental)
+            optimizer = self._run_stochastic(
+                problem, params, state, random_state, incremental, validation
+            )
         _check_finite(xp, params.flat)
         commit_state(self, layout, params, state, optimizer, coding)
         return self
@@ -300,19 +328,19 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         state.best_loss = min(curve, default=loss)
         return None
 
-    def _run_stochastic(self, problem, params, state, random_state, incremental):
+    def _run_stochastic(self, problem, params, state, random_state, incremental, validation):
         optimizer = self._optimizer_for(problem, params, incremental)
-        split = self._early_stopping_split(problem, random_state, incremental)
-        train_rows = None if split is None else split[0]
-        n_train = problem.X.shape[0] if split is None else len(train_rows)
+        train_rows = None if validation is None else validation.train_rows
+        n_train = problem.X.shape[0] if train_rows is None else len(train_rows)
         batch_size = self._batch_size(n_train)
         batches = BatchSource(
             problem.xp, problem.X, problem.Y, problem.sample_weight, train_rows,
             batch_size, self.shuffle, random_state,
         )
         rule = StoppingRule(self.tol, self.n_iter_no_change, verbose=self.verbose)
-        if split is not None:
-            rule.validation_score = self._validation_scorer(problem, split[1])
+        if validation is not None:
+            network = self._network(problem, problem.coding, validation.X.shape[0])
+            rule.validation = validation_monitor(self, problem, validation, network)
             state.watch_validation(params)
         network = self._network(problem, problem.coding, batch_size)
         grads = _zeros_like_params(problem, params)
@@ -345,26 +373,50 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         """alpha as an L2 term of the loss; AdamW decays the weights instead."""
         return 0.0 if self.solver == "adamw" else self.alpha
 
-    def _early_stopping_split(self, problem, random_state, incremental):
-        if not self.early_stopping or incremental:
+    def _validation_set(self, problem, random_state, incremental, validation_data):
+        """The fit's validation set: given, split off, or None; lbfgs has none."""
+        if validation_data is not None:
+            validation = self._given_validation_set(problem, *validation_data)
+            validation.train_rows = None
+            return validation
+        if not self.early_stopping or incremental or self.solver == "lbfgs":
             return None
         stratify = self._stratify_labels(problem.y_host, problem.coding)
-        return validation_split(
+        split = validation_split(
             problem.X.shape[0], self.validation_fraction, stratify, random_state
         )
+        if split is None:
+            return None
+        validation = rows_of(problem, split[1])
+        validation.train_rows = split[0]
+        return validation
 
-    def _validation_scorer(self, problem, rows):
-        X_val = take_rows(problem.xp, problem.X, rows)
-        y_val = problem.y_host[rows]
-        weights = problem.sample_weight
-        sw_val = None if weights is None else to_numpy(take_rows(problem.xp, weights, rows))
-        network = self._network(problem, problem.coding, len(rows))
-
-        def score(params):
-            y_out = network.forward(params.coefs, params.intercepts, X_val)
-            return self._score_outputs(y_val, to_numpy(y_out), sw_val, problem.coding)
-
-        return score
+    def _given_validation_set(self, problem, X_val, y_val, sample_weight_val):
+        X = validate_data(
+            self, X_val, accept_sparse=["csr", "csc"], dtype=_float_dtypes(X_val), reset=False
+        )
+        y_host = to_numpy(y_val)
+        if y_host.shape[0] != X.shape[0]:
+            raise ValueError(
+                f"X_val has {X.shape[0]} samples but y_val has {y_host.shape[0]}."
+            )
+        xp, device, dtype = problem.xp, problem.device, problem.X.dtype
+        X = X.tocsr().astype(dtype) if sp.issparse(X) else move_to(X, xp, device, dtype)
+        weights = check_sample_weight(sample_weight_val, X.shape[0])
+        Y_host = self._encode_validation_targets(y_host, problem.coding)
+        if Y_host.shape[1] != problem.Y.shape[1]:
+            raise ValueError(
+                f"y_val has {Y_host.shape[1]} outputs; y has {problem.Y.shape[1]}."
+            )
+        weights = _combine_weights(weights, self._class_weights(y_host, incremental=False))
+        return ValidationSet(
+            X=X,
+            Y=move_to(Y_host, xp, device, dtype),
+            y_host=y_host,
+            sample_weight=move_to(weights, xp, device, dtype),
+            X_given=X_val,
+            y_given=y_val,
+        )
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -446,6 +498,30 @@ class _Problem:
 
 def _zeros_like_params(problem, params):
     return FlatParameters(problem.xp, problem.layout, problem.xp.zeros_like(params.flat))
+
+
+def _combine_weights(sample_weight, class_weights):
+    """The product of the two (either may be None), as scikit-learn's classifiers do."""
+    if class_weights is None:
+        return sample_weight
+    return class_weights if sample_weight is None else sample_weight * class_weights
+
+
+def _given_validation_data(estimator, X_val, y_val, sample_weight_val):
+    """``(X_val, y_val, sample_weight_val)`` or None; raise when half given."""
+    if X_val is None and y_val is None:
+        if sample_weight_val is not None:
+            raise ValueError("sample_weight_val is given without X_val and y_val.")
+        return None
+    if X_val is None or y_val is None:
+        raise ValueError("X_val and y_val must be given together.")
+    if not estimator.early_stopping or estimator.solver == "lbfgs":
+        raise ValueError(
+            "X_val and y_val are validation data for early stopping: set "
+            "early_stopping=True and a stochastic solver (got "
+            f"early_stopping={estimator.early_stopping}, solver={estimator.solver!r})."
+        )
+    return X_val, y_val, sample_weight_val
 
 
 def _check_finite(xp, flat):

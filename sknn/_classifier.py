@@ -4,6 +4,8 @@ import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.utils import column_or_1d
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 
@@ -53,7 +55,59 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
     0.88
     """
 
+    _parameter_constraints: dict = {
+        **BaseMultilayerPerceptron._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
     _y_numeric = False
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        rho=0.9,
+        init="glorot_uniform",
+        scoring=None,
+        class_weight=None,
+    ):
+        self.class_weight = class_weight
+        shared = {k: v for k, v in locals().items() if k not in ("self", "class_weight", "__class__")}
+        super().__init__(**shared)  # the parameters both estimators share
+
+    def _class_weights(self, y, incremental):
+        if self.class_weight is None:
+            return None
+        if incremental and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' needs the class frequencies of all the "
+                "data, which partial_fit never sees; pass a dict, e.g. from "
+                "sklearn.utils.class_weight.compute_class_weight."
+            )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.ravel()
+        return compute_sample_weight(self.class_weight, y)
 
     # ---------------------------------------------------------------- targets
     def _encode_targets(self, y, first_pass, incremental, classes=None):
@@ -71,6 +125,13 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
             )
         Y = _labels.encode(y, coding["_label_kind"], coding["classes_"])
         return Y, coding
+
+    def _encode_validation_targets(self, y_val, coding):
+        if y_val.ndim == 2 and y_val.shape[1] == 1:
+            y_val = column_or_1d(y_val, warn=True)
+        kind, classes = coding["_label_kind"], coding["classes_"]
+        _labels.check_known_labels(y_val, kind, classes, require_all=False)
+        return _labels.encode(y_val, kind, classes)
 
     def _output_activation(self, coding):
         return "softmax" if coding["_label_kind"] == _labels.MULTICLASS else "logistic"

@@ -85,6 +85,7 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         max_fun=15000,
         rho=0.9,
         init="glorot_uniform",
+        scoring=None,
     ):
         self.loss = loss
         shared = {k: v for k, v in locals().items() if k not in ("self", "loss", "__class__")}
@@ -100,6 +101,9 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
                 "Poisson regression (loss='poisson')."
             )
         return (y[:, None] if y.ndim == 1 else y), {}
+
+    def _encode_validation_targets(self, y_val, coding):
+        return self._encode_targets(y_val, False, True)[0]
 
     def _output_activation(self, coding):
         return "exp" if self.loss == "poisson" else "identity"

@@ -15,6 +15,7 @@ def initial_state(estimator, params):
     if estimator.early_stopping and estimator.solver != "lbfgs":
         state.best_loss = None
         state.validation_scores = []
+        state.validation_loss_curve = []
         state.best_validation_score = -float("inf")
         state.best_params = params.copy_flat()
     return state
@@ -32,28 +33,39 @@ def state_from(estimator, params):
         loss=getattr(estimator, "loss_", None),
         loss_curve=list(getattr(estimator, "loss_curve_", None) or []),
         best_loss=getattr(estimator, "best_loss_", float("inf")),
-        validation_scores=None if scores is None else list(scores),
+        validation_scores=_copy(scores),
+        validation_loss_curve=_copy(getattr(estimator, "validation_loss_curve_", None)),
         best_validation_score=getattr(estimator, "best_validation_score_", None),
         no_improvement_count=getattr(estimator, "_no_improvement_count", 0),
         best_params=best_params,
     )
 
 
-def commit_state(estimator, layout, params, state, optimizer, coding):
-    """Write a finished fit into the estimator's fitted attributes."""
+def attach_network(estimator, layout, params, coding):
+    """Set the attributes that make ``estimator`` predict with ``params``."""
     for name, value in coding.items():
         setattr(estimator, name, value)
     estimator.coefs_, estimator.intercepts_ = layout.unpack(params.xp, params.flat)
     estimator.n_layers_ = len(layout.layer_units)
     estimator.n_outputs_ = layout.layer_units[-1]
     estimator.out_activation_ = estimator._output_activation(coding)
+
+
+def commit_state(estimator, layout, params, state, optimizer, coding):
+    """Write a finished fit into the estimator's fitted attributes."""
+    attach_network(estimator, layout, params, coding)
     estimator.n_iter_ = state.n_iter
     estimator.t_ = state.t
     estimator.loss_ = state.loss
     estimator.loss_curve_ = state.loss_curve
     estimator.best_loss_ = state.best_loss
     estimator.validation_scores_ = state.validation_scores
+    estimator.validation_loss_curve_ = state.validation_loss_curve
     estimator.best_validation_score_ = state.best_validation_score
     estimator._no_improvement_count = state.no_improvement_count
     estimator._best_params = state.best_params
     estimator._optimizer = optimizer
+
+
+def _copy(curve):
+    return None if curve is None else list(curve)

@@ -24,6 +24,7 @@ class TrainingState:
     loss_curve: list = field(default_factory=list)
     best_loss: float | None = float("inf")
     validation_scores: list | None = None
+    validation_loss_curve: list | None = None
     best_validation_score: float | None = None
     no_improvement_count: int = 0
     best_params: object = None  # flat copy of the best weights, early stopping
@@ -32,6 +33,8 @@ class TrainingState:
         """Start tracking a validation score (also after a fit without one)."""
         if self.validation_scores is None:
             self.validation_scores = []
+        if self.validation_loss_curve is None:
+            self.validation_loss_curve = []
         if self.best_validation_score is None:
             self.best_validation_score = -float("inf")
         if self.best_params is None:
@@ -44,12 +47,12 @@ class StoppingRule:
 
     tol: float
     n_iter_no_change: float
-    validation_score: object = None  # callable(params) -> float, or None
+    validation: object = None  # callable(params) -> (score, loss), or None
     verbose: bool = False
 
     @property
     def watches_validation(self):
-        return self.validation_score is not None
+        return self.validation is not None
 
 
 def run_epoch(network, params, grads, optimizer, batches, alpha):
@@ -69,8 +72,9 @@ def run_epoch(network, params, grads, optimizer, batches, alpha):
 
 def record_validation(state, rule, params):
     """Score the epoch on the validation set; keep the best weights."""
-    score = rule.validation_score(params)
+    score, loss = rule.validation(params)
     state.validation_scores.append(score)
+    state.validation_loss_curve.append(loss)
     if rule.verbose:
         print("Validation score: %f" % score)
     if score < state.best_validation_score + rule.tol:

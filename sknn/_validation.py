@@ -1,0 +1,76 @@
+"""The validation set of a fit, and what is measured on it every epoch.
+
+The set is either split off the training data (``early_stopping=True``,
+``validation_fraction``) or given to ``fit`` as ``X_val``/``y_val`` (the
+convention of scikit-learn's HistGradientBoosting). Every epoch the monitor
+returns ``(score, loss)``: the loss is the mean validation loss (without the
+L2 term); the score is what early stopping maximises, as ``scoring`` says:
+None: the estimator's own score (accuracy or R²), 'loss': minus the
+validation loss, or any scikit-learn scorer name or callable.
+"""
+
+import copy
+from dataclasses import dataclass
+
+from sklearn.metrics import check_scoring
+
+from sknn._backend import to_float, to_numpy
+from sknn._batches import take_rows
+from sknn._state import attach_network
+
+
+@dataclass
+class ValidationSet:
+    """Validation data in the compute namespace, and as given (for scorers)."""
+
+    X: object  # (n, n_features), compute namespace and dtype
+    Y: object  # (n, n_outputs), network targets
+    y_host: object  # targets as given, on the host
+    sample_weight: object  # compute namespace, or None
+    X_given: object  # what a scorer's predict receives
+    y_given: object
+
+
+def rows_of(problem, rows):
+    """The validation set made of training ``rows`` (a split)."""
+    xp = problem.xp
+    X = take_rows(xp, problem.X, rows)
+    y_host = problem.y_host[rows]
+    return ValidationSet(
+        X=X,
+        Y=take_rows(xp, problem.Y, rows),
+        y_host=y_host,
+        sample_weight=take_rows(xp, problem.sample_weight, rows),
+        X_given=X,
+        y_given=y_host,
+    )
+
+
+def validation_monitor(estimator, problem, validation, network):
+    """``monitor(params) -> (score, loss)`` on ``validation``."""
+    xp, scoring = problem.xp, estimator.scoring
+    weights = validation.sample_weight
+    host_weights = None if weights is None else to_numpy(weights)
+    scorer = None if scoring in (None, "loss") else check_scoring(estimator, scoring)
+
+    def monitor(params):
+        y_out = network.forward(params.coefs, params.intercepts, validation.X)
+        loss = to_float(network.loss_function(xp, validation.Y, y_out, weights))
+        if scoring == "loss":
+            return -loss, loss
+        if scorer is not None:
+            return _score_with(scorer, estimator, problem, params, validation, host_weights), loss
+        score = estimator._score_outputs(
+            validation.y_host, to_numpy(y_out), host_weights, problem.coding
+        )
+        return score, loss
+
+    return monitor
+
+
+def _score_with(scorer, estimator, problem, params, validation, sample_weight):
+    """A scorer called on a copy of the estimator that predicts with ``params``."""
+    snapshot = copy.copy(estimator)
+    attach_network(snapshot, problem.layout, params, problem.coding)
+    kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
+    return float(scorer(snapshot, validation.X_given, validation.y_given, **kwargs))
