@@ -31,6 +31,7 @@ from sknn._batches import BatchSource
 from sknn._init import INITIALIZERS, initial_parameters
 from sknn._layout import ParameterLayout
 from sknn._lbfgs import fit_lbfgs
+from sknn._log import TrainingLog
 from sknn._network import FlatParameters, Network
 from sknn._optimizers import SGD, Adam, AdamW, RMSProp
 from sknn._sample_weight import check_sample_weight
@@ -337,7 +338,8 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             problem.xp, problem.X, problem.Y, problem.sample_weight, train_rows,
             batch_size, self.shuffle, random_state,
         )
-        rule = StoppingRule(self.tol, self.n_iter_no_change, verbose=self.verbose)
+        log = TrainingLog(self.verbose, self.max_iter, batches.n_batches)
+        rule = StoppingRule(self.tol, self.n_iter_no_change, log=log)
         if validation is not None:
             network = self._network(problem, problem.coding, validation.X.shape[0])
             rule.validation = validation_monitor(self, problem, validation, network)

@@ -52,6 +52,11 @@ class BatchSource:
         self._order = np.arange(self.n_samples)
         self._buffers = [_row_buffer(xp, a, batch_size) for a in self.arrays]
 
+    @property
+    def n_batches(self):
+        """Batches per epoch."""
+        return -(-self.n_samples // self.batch_size)
+
     def _epoch_rows(self):
         if self.shuffle:
             self._order = shuffle(self._order, random_state=self.random_state)

@@ -1,5 +1,6 @@
 """Full-batch training with SciPy's L-BFGS-B on the flat parameter buffer."""
 
+import time
 import warnings
 
 import numpy as np
@@ -7,6 +8,7 @@ import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
 from sknn._backend import device_of, move_to, to_float, to_numpy
+from sknn._log import TrainingLog
 
 
 def fit_lbfgs(network, params, grads, X, Y, sample_weight, alpha, settings):
@@ -41,10 +43,14 @@ def fit_lbfgs(network, params, grads, X, Y, sample_weight, alpha, settings):
         loss = network.loss_and_gradient(params, grads, X, Y, sample_weight, alpha)
         return to_float(loss), np.asarray(to_numpy(grads.flat), dtype=np.float64)
 
+    log = TrainingLog(settings["verbose"], settings["max_iter"], None)
+    clock = [time.perf_counter()]
+
     def record(intermediate_result):
         loss_curve.append(float(intermediate_result.fun))
-        if settings["verbose"]:
-            print("Iteration %d, loss = %.8f" % (len(loss_curve), loss_curve[-1]))
+        now = time.perf_counter()
+        log.epoch_done(len(loss_curve), loss_curve[-1], seconds=now - clock[0])
+        clock[0] = now
 
     result = scipy.optimize.minimize(
         loss_and_gradient,

@@ -49,6 +49,10 @@ class _Schedule:
         return False
 
 
+    def schedule_rate(self):
+        """The rate the schedule sets (what the training log reports)."""
+        return self.learning_rate
+
     def continues(self, params):
         """True when this optimizer's state has the shape and dtype of ``params``."""
         state = self._state()
@@ -141,6 +145,10 @@ class Adam(_Schedule):
 
     def _state(self):
         return self.first_moment
+
+    def schedule_rate(self):
+        """The base rate (the bias-corrected one changes every step)."""
+        return self.base_rate
 
     def update(self, params, grads):
         """One step on ``params`` in place."""

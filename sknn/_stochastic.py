@@ -6,12 +6,14 @@ lives in a ``TrainingState``, copied in before and out after the fit, so a
 failed fit leaves the estimator as it was.
 """
 
+import time
 import warnings
 from dataclasses import dataclass, field
 
 from sklearn.exceptions import ConvergenceWarning
 
 from sknn._backend import to_float
+from sknn._log import TrainingLog
 
 
 @dataclass
@@ -48,25 +50,26 @@ class StoppingRule:
     tol: float
     n_iter_no_change: float
     validation: object = None  # callable(params) -> (score, loss), or None
-    verbose: bool = False
+    log: TrainingLog = field(default_factory=lambda: TrainingLog(0, 0, None))
 
     @property
     def watches_validation(self):
         return self.validation is not None
 
 
-def run_epoch(network, params, grads, optimizer, batches, alpha):
+def run_epoch(network, params, grads, optimizer, batches, alpha, log):
     """One pass over the training rows; the mean penalised training loss.
 
     The loss stays on the device until the epoch ends (one host sync).
     """
     accumulated = 0.0
-    for X_batch, Y_batch, weight_batch in batches.epoch():
+    for index, (X_batch, Y_batch, weight_batch) in enumerate(batches.epoch()):
         batch_loss = network.loss_and_gradient(
             params, grads, X_batch, Y_batch, weight_batch, alpha
         )
         accumulated = accumulated + batch_loss * X_batch.shape[0]
         optimizer.update(params.flat, grads.flat)
+        log.batch_done(index)
     return to_float(accumulated) / batches.n_samples
 
 
@@ -75,8 +78,6 @@ def record_validation(state, rule, params):
     score, loss = rule.validation(params)
     state.validation_scores.append(score)
     state.validation_loss_curve.append(loss)
-    if rule.verbose:
-        print("Validation score: %f" % score)
     if score < state.best_validation_score + rule.tol:
         state.no_improvement_count += 1
     else:
@@ -106,25 +107,36 @@ def plateau_message(rule):
     )
 
 
-def end_epoch(state, rule, optimizer, params, epoch_loss, n_samples):
+def end_epoch(state, rule, optimizer, params, epoch_loss, n_samples, seconds):
     """Bookkeeping after an epoch; True when training should stop."""
     state.n_iter += 1
     state.t += n_samples
     state.loss = epoch_loss
     state.loss_curve.append(epoch_loss)
-    if rule.verbose:
-        print("Iteration %d, loss = %.8f" % (state.n_iter, epoch_loss))
     if rule.watches_validation:
         record_validation(state, rule, params)
     else:
         record_training_loss(state, rule)
+    log_epoch(state, rule, optimizer, seconds)
     optimizer.iteration_ends(state.t)
     if state.no_improvement_count <= rule.n_iter_no_change:
         return False
-    if optimizer.on_plateau(plateau_message(rule), rule.verbose):
+    if optimizer.on_plateau(plateau_message(rule), rule.log.verbose):
         return True
     state.no_improvement_count = 0
     return False
+
+
+def log_epoch(state, rule, optimizer, seconds):
+    validation = rule.watches_validation
+    rule.log.epoch_done(
+        state.n_iter,
+        state.loss,
+        seconds=seconds,
+        validation_loss=state.validation_loss_curve[-1] if validation else None,
+        validation_score=state.validation_scores[-1] if validation else None,
+        learning_rate=optimizer.schedule_rate(),
+    )
 
 
 def fit_epochs(network, params, grads, optimizer, batches, state, rule, alpha, max_iter, incremental):
@@ -132,8 +144,12 @@ def fit_epochs(network, params, grads, optimizer, batches, state, rule, alpha, m
     state.n_iter = 0
     try:
         for _ in range(max_iter):
-            epoch_loss = run_epoch(network, params, grads, optimizer, batches, alpha)
-            stop = end_epoch(state, rule, optimizer, params, epoch_loss, batches.n_samples)
+            start = time.perf_counter()
+            epoch_loss = run_epoch(network, params, grads, optimizer, batches, alpha, rule.log)
+            seconds = time.perf_counter() - start
+            stop = end_epoch(
+                state, rule, optimizer, params, epoch_loss, batches.n_samples, seconds
+            )
             if stop or incremental:
                 break
             if state.n_iter == max_iter:
