@@ -32,7 +32,7 @@ from sknn._init import INITIALIZERS, initial_parameters
 from sknn._layout import ParameterLayout
 from sknn._lbfgs import fit_lbfgs
 from sknn._log import TrainingLog
-from sknn._network import FlatParameters, Network
+from sknn._network import FlatParameters, Network, per_layer
 from sknn._optimizers import SGD, Adam, AdamW, RMSProp
 from sknn._sample_weight import check_sample_weight
 from sknn._split import validation_split
@@ -85,6 +85,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         "rho": [Interval(Real, 0, 1, closed="left")],
         "init": [StrOptions(set(INITIALIZERS))],
         "scoring": [StrOptions(set(get_scorer_names()) | {"loss"}), callable, None],
+        "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
     }
 
     def __init__(
@@ -116,6 +117,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         rho=0.9,
         init="glorot_uniform",
         scoring=None,
+        dropout=0.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -143,6 +145,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         self.rho = rho
         self.init = init
         self.scoring = scoring
+        self.dropout = dropout
 
     # ----------------------------------------------------------------- hooks
     @abstractmethod
@@ -222,6 +225,22 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             )
         return names
 
+    def _dropout_rates(self, n_hidden):
+        """One dropout rate per hidden layer; raise for a bad list or lbfgs."""
+        rates = self.dropout if isinstance(self.dropout, (list, tuple)) else [self.dropout] * n_hidden
+        if len(rates) != n_hidden or not all(0 <= float(r) < 1 for r in rates):
+            raise InvalidParameterError(
+                f"The 'dropout' parameter of {type(self).__name__} must be a rate "
+                f"in [0, 1) or a list with one per hidden layer ({n_hidden}); got "
+                f"{self.dropout!r}."
+            )
+        if any(rates) and self.solver == "lbfgs":
+            raise ValueError(
+                "dropout needs a stochastic solver (sgd, adam, rmsprop, adamw): "
+                "L-BFGS's line search needs a deterministic loss."
+            )
+        return [float(r) for r in rates]
+
     def _init_activations(self, n_hidden):
         """Per weight layer, the activation whose Glorot factor applies; the
         output layer takes the last hidden one (scikit-learn: the hidden one)."""
@@ -251,6 +270,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
     def _fit_all_or_nothing(self, X, y, sample_weight, incremental, classes, validation_data):
         hidden_sizes = self._hidden_layer_sizes()
         self._hidden_activations(len(hidden_sizes))
+        self._dropout_rates(len(hidden_sizes))
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
@@ -304,15 +324,16 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
                 "warm_start=False or refit from scratch."
             )
 
-    def _network(self, problem, coding, max_rows):
+    def _network(self, problem, coding, max_rows, random_state=None):
+        """Buffers for ``max_rows`` rows; with ``random_state``, training with dropout."""
+        n_hidden = len(problem.layout.layer_units) - 2
+        rates = self._dropout_rates(n_hidden) if random_state is not None else 0.0
+        random = None
+        if any(per_layer(rates, n_hidden)):
+            random = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
         return Network(
-            problem.xp,
-            problem.layout,
-            self.activation,
-            self._output_activation(coding),
-            problem.X.dtype,
-            problem.device,
-            max_rows,
+            problem.xp, problem.layout, self.activation, self._output_activation(coding),
+            problem.X.dtype, problem.device, max_rows, dropout=rates, random=random,
         )
 
     def _run_lbfgs(self, problem, params, state):
@@ -344,7 +365,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             network = self._network(problem, problem.coding, validation.X.shape[0])
             rule.validation = validation_monitor(self, problem, validation, network)
             state.watch_validation(params)
-        network = self._network(problem, problem.coding, batch_size)
+        network = self._network(problem, problem.coding, batch_size, random_state)
         grads = _zeros_like_params(problem, params)
         fit_epochs(
             network, params, grads, optimizer, batches, state, rule, self._l2_penalty(),

@@ -90,6 +90,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         rho=0.9,
         init="glorot_uniform",
         scoring=None,
+        dropout=0.0,
         class_weight=None,
     ):
         self.class_weight = class_weight

@@ -1,15 +1,16 @@
 """Forward and backward passes of a dense network, reusing preallocated buffers."""
 
 from sknn._activations import ACTIVATIONS, DERIVATIVES, NEEDS_PREACTIVATION
+from sknn._backend import move_to
 from sknn._inplace import call_into, matmul_into, squared_norm
 from sknn._losses import LOSS_OF_OUTPUT
 
 
-def per_layer(activation, n_hidden):
-    """The hidden activation of each hidden layer: a name repeated, or the list."""
-    if isinstance(activation, str):
-        return [activation] * n_hidden
-    return list(activation)
+def per_layer(setting, n_hidden):
+    """A per-hidden-layer setting: one value repeated, or the list as given."""
+    if isinstance(setting, (list, tuple)):
+        return list(setting)
+    return [setting] * n_hidden
 
 
 class FlatParameters:
@@ -48,29 +49,44 @@ class Network:
         Of the buffers.
     max_rows : int
         Largest batch that will be passed.
+    dropout : float or list of float, default=0.0
+        Rate of each hidden layer's inverted dropout in training passes.
+    random : numpy.random.Generator, default=None
+        Draws the dropout masks (on the host); needed when dropout is used.
     """
 
     def __init__(
-        self, xp, layout, hidden_activation, output_activation, dtype, device, max_rows
+        self, xp, layout, hidden_activation, output_activation, dtype, device, max_rows,
+        dropout=0.0, random=None,
     ):
-        self.xp = xp
+        self.xp, self.device, self.dtype = xp, device, dtype
         units = layout.layer_units[1:]
         self.activations = per_layer(hidden_activation, len(units) - 1) + [output_activation]
+        self.dropout = per_layer(dropout, len(units) - 1) + [0.0]
         self.loss_function = LOSS_OF_OUTPUT[output_activation]
+        self._random = random
+        self._dropped_out = False  # whether the last forward pass used dropout
 
-        def buffers(keep=lambda name: True):
+        def buffers(keep=lambda i: True):
             return [
-                xp.empty((max_rows, u), dtype=dtype, device=device) if keep(name) else None
-                for u, name in zip(units, self.activations)
+                xp.empty((max_rows, u), dtype=dtype, device=device) if keep(i) else None
+                for i, u in enumerate(units)
             ]
 
         self._activations, self._deltas = buffers(), buffers()
-        self._preactivations = buffers(lambda name: name in NEEDS_PREACTIVATION)
+        self._preactivations = buffers(lambda i: self.activations[i] in NEEDS_PREACTIVATION)
+        self._masks = buffers(lambda i: self.dropout[i] > 0)
+        self._kept = buffers(lambda i: self.dropout[i] > 0)  # activations after dropout
         self._penalty_gradient = xp.empty(layout.n_coefs, dtype=dtype, device=device)
 
-    def forward(self, coefs, intercepts, X):
-        """Output-layer activations for ``X``: a view into a reused buffer."""
+    def forward(self, coefs, intercepts, X, training=False):
+        """Output-layer activations for ``X``: a view into a reused buffer.
+
+        With ``training``, hidden layers with a dropout rate zero a random
+        fraction of their units and scale the rest by 1 / (1 - rate).
+        """
         xp, n_rows = self.xp, X.shape[0]
+        self._dropped_out = training and any(self.dropout)
         A = X
         for i, (coef, intercept) in enumerate(zip(coefs, intercepts)):
             Z = self._activations[i][:n_rows, ...]  # (n_rows, fan_out)
@@ -79,8 +95,26 @@ class Network:
             if self._preactivations[i] is not None:
                 self._preactivations[i][:n_rows, ...] = Z  # kept for the derivative
             ACTIVATIONS[self.activations[i]](xp, Z)
-            A = Z
+            A = self._drop_out(i, Z) if self._dropped_out and self.dropout[i] else Z
         return A
+
+    def _drop_out(self, i, A):
+        """``A * mask`` into a buffer of its own; ``A`` stays for the derivative."""
+        n_rows, rate = A.shape[0], self.dropout[i]
+        draws = self._random.random((n_rows, A.shape[1]))
+        mask = self._masks[i][:n_rows, ...]
+        mask[...] = move_to((draws >= rate) / (1.0 - rate), self.xp, self.device, self.dtype)
+        kept = self._kept[i][:n_rows, ...]
+        kept[...] = A * mask
+        return kept
+
+    def _layer_input(self, i, X, n_rows):
+        """What layer ``i`` received in the last forward pass."""
+        if i == 0:
+            return X
+        if self._dropped_out and self.dropout[i - 1]:
+            return self._kept[i - 1][:n_rows, ...]
+        return self._activations[i - 1][:n_rows, ...]
 
     def backward(self, params, grads, X, Y, sample_weight):
         """Un-normalised gradients of the summed loss into ``grads``' views.
@@ -97,12 +131,14 @@ class Network:
         if sample_weight is not None:
             delta *= sample_weight[:, None]
         for i in range(last, -1, -1):
-            A_prev = X if i == 0 else self._activations[i - 1][:n_rows, ...]
-            matmul_into(xp, A_prev.T, delta, grads.coefs[i])
+            matmul_into(xp, self._layer_input(i, X, n_rows).T, delta, grads.coefs[i])
             grads.intercepts[i][...] = xp.sum(delta, axis=0)
             if i > 0:
                 delta_prev = self._deltas[i - 1][:n_rows, ...]
                 matmul_into(xp, delta, params.coefs[i].T, delta_prev)
+                if self._dropped_out and self.dropout[i - 1]:
+                    delta_prev *= self._masks[i - 1][:n_rows, ...]
+                A_prev = self._activations[i - 1][:n_rows, ...]
                 Z_prev = self._preactivations[i - 1]
                 Z_prev = None if Z_prev is None else Z_prev[:n_rows, ...]
                 DERIVATIVES[self.activations[i - 1]](xp, A_prev, delta_prev, Z_prev)
@@ -115,7 +151,7 @@ class Network:
         of exactly that, as scikit-learn defines them.
         """
         xp = self.xp
-        y_pred = self.forward(params.coefs, params.intercepts, X)
+        y_pred = self.forward(params.coefs, params.intercepts, X, training=True)
         loss = self.loss_function(xp, Y, y_pred, sample_weight)
         weight_sum = X.shape[0] if sample_weight is None else xp.sum(sample_weight)
         if alpha:

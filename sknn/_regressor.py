@@ -86,6 +86,7 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         rho=0.9,
         init="glorot_uniform",
         scoring=None,
+        dropout=0.0,
     ):
         self.loss = loss
         shared = {k: v for k, v in locals().items() if k not in ("self", "loss", "__class__")}

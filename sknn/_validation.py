@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sklearn.metrics import check_scoring
 
-from sknn._backend import to_float, to_numpy
+from sknn._backend import move_to, to_float, to_numpy
 from sknn._batches import take_rows
 from sknn._state import attach_network
 
@@ -42,8 +42,13 @@ def rows_of(problem, rows):
         y_host=y_host,
         sample_weight=take_rows(xp, problem.sample_weight, rows),
         X_given=X,
-        y_given=y_host,
+        y_given=_like_predictions(y_host, xp, problem.device),
     )
+
+
+def _like_predictions(y, xp, device):
+    """Targets in the namespace a scorer's predictions will be in (numeric labels)."""
+    return move_to(y, xp, device) if y.dtype.kind in "biuf" else y
 
 
 def validation_monitor(estimator, problem, validation, network):
