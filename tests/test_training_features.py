@@ -1,13 +1,18 @@
-"""Training features beyond scikit-learn: activations, solvers, initialisation."""
+"""Training features beyond scikit-learn: activations, solvers, initialisation,
+validation data, scoring, class weights, dropout, the training log."""
 
 import numpy as np
 import pytest
 from sklearn import neural_network as sk
-from sklearn.datasets import load_digits
+import array_api_compat.numpy as npx
+from sklearn.datasets import load_digits, make_classification, make_regression
+from sklearn.metrics import get_scorer, recall_score
 from sklearn.utils._param_validation import InvalidParameterError
 
 from _reference import ACTIVATION_DEFINITIONS
 from sknn import MLPClassifier, MLPRegressor
+from sknn._layout import ParameterLayout
+from sknn._network import FlatParameters, Network
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -115,3 +120,214 @@ def test_invalid_init_is_rejected(digits):
     X, y, _, _ = digits
     with pytest.raises(InvalidParameterError):
         MLPClassifier(init="lecun_normal").fit(X, y)
+
+
+# --- explicit validation data and scoring -------------------------------------
+
+
+def test_explicit_validation_set_is_the_early_stopping_set(digits):
+    X, y, X_val, y_val = digits
+    model = MLPClassifier((16,), early_stopping=True, max_iter=100, random_state=0)
+    model.fit(X, y, X_val=X_val, y_val=y_val)
+    assert model.best_validation_score_ == model.score(X_val, y_val)  # best weights restored
+    assert len(model.validation_scores_) == len(model.validation_loss_curve_) == model.n_iter_
+    assert model.t_ == model.n_iter_ * len(y)  # no rows were split off for validation
+
+
+def test_validation_sample_weights_weigh_the_validation_score(digits):
+    X, y, X_val, y_val = digits
+    weights = np.where(y_val < 5, 3.0, 1.0)
+    model = MLPClassifier((16,), early_stopping=True, max_iter=60, random_state=0)
+    model.fit(X, y, X_val=X_val, y_val=y_val, sample_weight_val=weights)
+    assert model.best_validation_score_ == pytest.approx(
+        model.score(X_val, y_val, sample_weight=weights)
+    )
+
+
+def test_regressor_takes_an_explicit_validation_set():
+    X, y = make_regression(n_samples=300, n_features=5, noise=1.0, random_state=0)
+    model = MLPRegressor(hidden_layer_sizes=(16,), early_stopping=True, max_iter=200, random_state=0,
+                         learning_rate_init=0.01)
+    model.fit(X[:200], y[:200] / 100, X_val=X[200:], y_val=y[200:] / 100)
+    assert model.best_validation_score_ == pytest.approx(model.score(X[200:], y[200:] / 100))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(X_val="X"), "together"),
+    (dict(y_val="y"), "together"),
+    (dict(sample_weight_val=[1.0]), "without X_val"),
+])
+def test_validation_data_must_come_whole(digits, kwargs, message):
+    X, y, X_val, y_val = digits
+    given = {"X": X_val, "y": y_val}
+    kwargs = {k: given[v] if isinstance(v, str) else v for k, v in kwargs.items()}
+    with pytest.raises(ValueError, match=message):
+        MLPClassifier(early_stopping=True).fit(X, y, **kwargs)
+
+
+def test_validation_data_needs_early_stopping(digits):
+    X, y, X_val, y_val = digits
+    with pytest.raises(ValueError, match="early_stopping=True"):
+        MLPClassifier().fit(X, y, X_val=X_val, y_val=y_val)
+
+
+def test_validation_labels_must_be_known_classes(digits):
+    X, y, X_val, y_val = digits
+    with pytest.raises(ValueError, match="classes not in"):
+        MLPClassifier(early_stopping=True).fit(X[y < 5], y[y < 5], X_val=X_val, y_val=y_val)
+
+
+def test_scoring_loss_stops_on_the_validation_loss(digits):
+    X, y, X_val, y_val = digits
+    model = MLPClassifier((16,), early_stopping=True, scoring="loss", max_iter=200,
+                          random_state=0).fit(X, y, X_val=X_val, y_val=y_val)
+    assert model.validation_scores_ == [-loss for loss in model.validation_loss_curve_]
+    best_loss = min(model.validation_loss_curve_)
+    assert model.best_validation_score_ == -best_loss
+    proba = model.predict_proba(X_val)  # restored weights have the best validation loss
+    assert -np.mean(np.log(proba[np.arange(len(y_val)), y_val])) == pytest.approx(best_loss)
+
+
+@pytest.mark.parametrize("scoring", ["neg_log_loss", get_scorer("balanced_accuracy")])
+def test_scoring_takes_any_scikit_learn_scorer(digits, scoring):
+    X, y, X_val, y_val = digits
+    model = MLPClassifier((16,), early_stopping=True, scoring=scoring, max_iter=60,
+                          random_state=0).fit(X, y, X_val=X_val, y_val=y_val)
+    scorer = get_scorer(scoring) if isinstance(scoring, str) else scoring
+    assert model.best_validation_score_ == pytest.approx(scorer(model, X_val, y_val))
+
+
+def test_validation_loss_curve_is_recorded_with_a_split_and_absent_without(digits):
+    X, y, _, _ = digits
+    with_split = MLPClassifier((8,), early_stopping=True, max_iter=5).fit(X, y)
+    without = MLPClassifier((8,), max_iter=5).fit(X, y)
+    assert len(with_split.validation_loss_curve_) == 5
+    assert all(loss > 0 for loss in with_split.validation_loss_curve_)
+    assert without.validation_loss_curve_ is None
+
+
+# --- class_weight ---------------------------------------------------------------
+
+
+def test_balanced_class_weight_raises_rare_class_recall():
+    X, y = make_classification(n_samples=2000, weights=[0.95, 0.05], class_sep=0.6,
+                               random_state=0)
+    plain = MLPClassifier((16,), max_iter=100, random_state=0).fit(X[:1500], y[:1500])
+    balanced = MLPClassifier((16,), class_weight="balanced", max_iter=100,
+                             random_state=0).fit(X[:1500], y[:1500])
+    recall = lambda model: recall_score(y[1500:], model.predict(X[1500:]))
+    assert recall(balanced) > recall(plain) + 0.1
+
+
+def test_class_weight_dict_multiplies_sample_weight(digits):
+    X, y, _, _ = digits
+    weights = {label: 1.0 + label for label in range(10)}
+    sample_weight = np.linspace(0.5, 1.5, len(y))
+    by_class = MLPClassifier((8,), class_weight=weights, max_iter=5, random_state=0).fit(
+        X, y, sample_weight=sample_weight
+    )
+    by_sample = MLPClassifier((8,), max_iter=5, random_state=0).fit(
+        X, y, sample_weight=sample_weight * (1.0 + y)
+    )
+    np.testing.assert_allclose(by_class.coefs_[0], by_sample.coefs_[0], rtol=1e-12)
+
+
+def test_partial_fit_refuses_balanced_class_weight(digits):
+    X, y, _, _ = digits
+    with pytest.raises(ValueError, match="balanced"):
+        MLPClassifier(class_weight="balanced").partial_fit(X, y, classes=np.arange(10))
+
+
+# --- dropout --------------------------------------------------------------------
+
+
+def test_dropout_fits_are_reproducible_and_predictions_deterministic(digits):
+    X, y, X_test, _ = digits
+    first = MLPClassifier((32,), dropout=0.3, max_iter=10, random_state=0).fit(X, y)
+    second = MLPClassifier((32,), dropout=0.3, max_iter=10, random_state=0).fit(X, y)
+    other = MLPClassifier((32,), dropout=0.3, max_iter=10, random_state=1).fit(X, y)
+    np.testing.assert_array_equal(first.coefs_[0], second.coefs_[0])
+    assert not np.allclose(first.coefs_[1], other.coefs_[1])
+    np.testing.assert_array_equal(first.predict_proba(X_test), first.predict_proba(X_test))
+
+
+def test_dropout_changes_training(digits):
+    X, y, _, _ = digits
+    plain = MLPClassifier((32,), max_iter=5, random_state=0).fit(X, y)
+    dropped = MLPClassifier((32,), dropout=0.5, max_iter=5, random_state=0).fit(X, y)
+    assert not np.allclose(plain.coefs_[1], dropped.coefs_[1])
+
+
+def test_dropout_still_learns(digits):
+    X, y, X_test, y_test = digits
+    model = MLPClassifier((64,), dropout=0.2, max_iter=80, random_state=0).fit(X, y)
+    assert model.score(X_test, y_test) > 0.85
+
+
+@pytest.mark.parametrize("dropout", [[0.1], [0.1, 0.2, 0.3], [0.1, 1.0]])
+def test_dropout_list_needs_one_rate_in_0_1_per_hidden_layer(digits, dropout):
+    X, y, _, _ = digits
+    with pytest.raises(InvalidParameterError, match="dropout"):
+        MLPClassifier((5, 5), dropout=dropout).fit(X, y)
+
+
+def test_dropout_needs_a_stochastic_solver(digits):
+    X, y, _, _ = digits
+    with pytest.raises(ValueError, match="stochastic solver"):
+        MLPClassifier(solver="lbfgs", dropout=0.1).fit(X, y)
+
+
+class FixedDraws:
+    """A stand-in generator: the same dropout draws on every call."""
+
+    def __init__(self, seed):
+        self.seed = seed
+
+    def random(self, shape):
+        return np.random.default_rng(self.seed).random(shape)
+
+
+def test_dropout_gradient_matches_finite_differences_for_a_fixed_mask():
+    layout = ParameterLayout([4, 6, 5, 3])
+    rng = np.random.default_rng(0)
+    flat = rng.normal(size=layout.size) * 0.5
+    X, Y = rng.normal(size=(7, 4)), np.eye(3)[rng.integers(0, 3, 7)]
+    network = Network(npx, layout, ["tanh", "relu"], "softmax", np.float64, "cpu", 7,
+                      dropout=[0.3, 0.5], random=FixedDraws(1))
+
+    def loss_at(point):
+        params = FlatParameters(npx, layout, point.copy())
+        grads = FlatParameters(npx, layout, np.zeros_like(point))
+        return float(network.loss_and_gradient(params, grads, X, Y, None, 0.1)), grads.flat
+
+    _, gradient = loss_at(flat)
+    numeric = np.array([
+        (loss_at(flat + step)[0] - loss_at(flat - step)[0]) / 2e-6
+        for step in np.eye(layout.size) * 1e-6
+    ])
+    np.testing.assert_allclose(gradient, numeric, rtol=1e-5, atol=1e-8)
+
+
+# --- the training log through the estimator ----------------------------------------
+
+
+def test_verbose_2_prints_a_line_per_epoch_with_validation(digits, capsys):
+    X, y, _, _ = digits
+    MLPClassifier((8,), early_stopping=True, max_iter=3, verbose=2).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    epochs = [line for line in lines if line.startswith("Iteration")]
+    assert [line.split(" - ")[0] for line in epochs] == [f"Iteration {i}/3" for i in (1, 2, 3)]
+    assert all("batches" in line and "val_loss" in line and "val_score" in line for line in epochs)
+
+
+def test_verbose_1_draws_no_bar_outside_a_terminal(digits, capsys):
+    X, y, _, _ = digits
+    MLPClassifier((8,), max_iter=2, verbose=1).fit(X, y)
+    out = capsys.readouterr().out
+    assert "\r" not in out and out.count("Iteration") == 2
+
+
+def test_lbfgs_prints_its_iterations(digits, capsys):
+    X, y, _, _ = digits
+    MLPClassifier((8,), solver="lbfgs", max_iter=4, verbose=2).fit(X, y)
+    assert capsys.readouterr().out.count("Iteration") == 4
