@@ -28,6 +28,12 @@ def namespace_of(X):
     return array_api_compat.array_namespace(X)
 
 
+def float_dtypes(X):
+    """The float dtypes X may keep, in X's own namespace (float64 first)."""
+    xp = namespace_of(X)
+    return (xp.float64, xp.float32)
+
+
 def device_of(X):
     """Device of ``X`` (``"cpu"`` for NumPy arrays and sparse matrices)."""
     if sp.issparse(X) or isinstance(X, np.ndarray):

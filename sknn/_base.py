@@ -8,144 +8,52 @@ import copy
 import warnings
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from numbers import Integral, Real
 
 import array_api_compat
 import numpy as np
 import scipy.sparse as sp
 from sklearn import get_config
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import (
-    Interval,
-    InvalidParameterError,
-    Options,
-    StrOptions,
-)
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from sknn._activations import HIDDEN_ACTIVATIONS
-from sknn._backend import device_of, move_to, namespace_of, to_numpy
+from sknn._backend import device_of, float_dtypes, move_to, namespace_of, to_numpy
 from sknn._batches import BatchSource
-from sknn._init import INITIALIZERS, initial_parameters
+from sknn._init import initial_parameters
 from sknn._layout import ParameterLayout
 from sknn._lbfgs import fit_lbfgs
 from sknn._log import TrainingLog
 from sknn._network import FlatParameters, Network, per_layer
 from sknn._optimizers import SGD, Adam, AdamW, RMSProp
-from sknn._sample_weight import check_sample_weight
-from sknn._split import validation_split
-from sknn._validation import ValidationSet, rows_of, validation_monitor
+from sknn._params import (
+    PARAMETER_CONSTRAINTS,
+    STOCHASTIC_SOLVERS,
+    dropout_rates,
+    given_validation_data,
+    hidden_activations,
+    hidden_layer_sizes,
+    init_activations,
+)
+from sknn._sample_weight import check_sample_weight, combine_weights
+from sknn._validation import validation_monitor, validation_set
 from sknn._state import commit_state, initial_state, state_from
 from sknn._stochastic import StoppingRule, fit_epochs
 from sknn._summary import network_summary
 
-STOCHASTIC_SOLVERS = ("sgd", "adam", "rmsprop", "adamw")
 _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
 _OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSProp, "adamw": AdamW}
-
-
-def _float_dtypes(X):
-    """The float dtypes X may keep, in X's own namespace (float64 first)."""
-    xp = namespace_of(X)
-    return (xp.float64, xp.float32)
 
 
 class BaseMultilayerPerceptron(BaseEstimator, ABC):
     """Base class of the sknn estimators; use MLPClassifier or MLPRegressor."""
 
-    _parameter_constraints: dict = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS)), list, tuple],
-        "solver": [StrOptions({"lbfgs", *STOCHASTIC_SOLVERS})],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "power_t": [Interval(Real, 0, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
-        "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "rho": [Interval(Real, 0, 1, closed="left")],
-        "init": [StrOptions(set(INITIALIZERS))],
-        "scoring": [StrOptions(set(get_scorer_names()) | {"loss"}), callable, None],
-        "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
-    }
+    _parameter_constraints: dict = PARAMETER_CONSTRAINTS
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        activation="relu",
-        *,
-        solver="adam",
-        alpha=0.0001,
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.001,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        max_fun=15000,
-        rho=0.9,
-        init="glorot_uniform",
-        scoring=None,
-        dropout=0.0,
-    ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.rho = rho
-        self.init = init
-        self.scoring = scoring
-        self.dropout = dropout
+    def __init__(self, **params):
+        # The subclasses spell out every parameter (scikit-learn reads their
+        # signatures); the values are stored here, once.
+        for name, value in params.items():
+            setattr(self, name, value)
 
     # ----------------------------------------------------------------- hooks
     @abstractmethod
@@ -200,7 +108,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         self : object
             Returns a trained MLP model.
         """
-        validation_data = _given_validation_data(self, X_val, y_val, sample_weight_val)
+        validation_data = given_validation_data(self, X_val, y_val, sample_weight_val)
         return self._fit(X, y, sample_weight, incremental=False, validation_data=validation_data)
 
     def _check_solver(self):
@@ -210,49 +118,6 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
                 "%s is not stochastic." % self.solver
             )
         return True
-
-    def _hidden_activations(self, n_hidden):
-        """One activation name per hidden layer; raise for a bad list."""
-        if isinstance(self.activation, str):
-            return [self.activation] * n_hidden
-        names = list(self.activation)
-        unknown = [name for name in names if name not in HIDDEN_ACTIVATIONS]
-        if len(names) != n_hidden or unknown:
-            raise InvalidParameterError(
-                f"The 'activation' parameter of {type(self).__name__} must be one "
-                f"of {sorted(HIDDEN_ACTIVATIONS)} or a list with one of them per "
-                f"hidden layer ({n_hidden}); got {self.activation!r}."
-            )
-        return names
-
-    def _dropout_rates(self, n_hidden):
-        """One dropout rate per hidden layer; raise for a bad list or lbfgs."""
-        rates = self.dropout if isinstance(self.dropout, (list, tuple)) else [self.dropout] * n_hidden
-        if len(rates) != n_hidden or not all(0 <= float(r) < 1 for r in rates):
-            raise InvalidParameterError(
-                f"The 'dropout' parameter of {type(self).__name__} must be a rate "
-                f"in [0, 1) or a list with one per hidden layer ({n_hidden}); got "
-                f"{self.dropout!r}."
-            )
-        if any(rates) and self.solver == "lbfgs":
-            raise ValueError(
-                "dropout needs a stochastic solver (sgd, adam, rmsprop, adamw): "
-                "L-BFGS's line search needs a deterministic loss."
-            )
-        return [float(r) for r in rates]
-
-    def _init_activations(self, n_hidden):
-        """Per weight layer, the activation whose Glorot factor applies; the
-        output layer takes the last hidden one (scikit-learn: the hidden one)."""
-        hidden = self._hidden_activations(n_hidden)
-        return hidden + hidden[-1:] if hidden else [self.activation]
-
-    def _hidden_layer_sizes(self):
-        sizes = self.hidden_layer_sizes
-        sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
-        if any(int(s) <= 0 for s in sizes):
-            raise ValueError("hidden_layer_sizes must be > 0, got %s." % sizes)
-        return [int(s) for s in sizes]
 
     def _fit(self, X, y, sample_weight, incremental, classes=None, validation_data=None):
         """Fit, or on any error leave the estimator exactly as it was."""
@@ -268,9 +133,9 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             raise
 
     def _fit_all_or_nothing(self, X, y, sample_weight, incremental, classes, validation_data):
-        hidden_sizes = self._hidden_layer_sizes()
-        self._hidden_activations(len(hidden_sizes))
-        self._dropout_rates(len(hidden_sizes))
+        hidden_sizes = hidden_layer_sizes(self)
+        hidden_activations(self, len(hidden_sizes))
+        dropout_rates(self, len(hidden_sizes))
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
@@ -281,7 +146,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             accept_sparse=["csr", "csc"],
             multi_output=True,
             y_numeric=self._y_numeric,
-            dtype=_float_dtypes(X),
+            dtype=float_dtypes(X),
             reset=first_pass,
         )
         xp, device = namespace_of(X), device_of(X)
@@ -290,12 +155,12 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         Y = move_to(Y_host, xp, device, X.dtype)
         sample_weight = check_sample_weight(sample_weight, X.shape[0])
         class_weights = self._class_weights(to_numpy(y), incremental)
-        sample_weight = move_to(_combine_weights(sample_weight, class_weights), xp, device, X.dtype)
+        sample_weight = move_to(combine_weights(sample_weight, class_weights), xp, device, X.dtype)
         layout = ParameterLayout([X.shape[1], *hidden_sizes, Y.shape[1]])
         random_state = check_random_state(self.random_state)
         if first_pass:
             coefs, intercepts = initial_parameters(
-                layout, self._init_activations(len(hidden_sizes)), random_state, self.init
+                layout, init_activations(self, len(hidden_sizes)), random_state, self.init
             )
         else:
             self._check_warm_layout(layout)
@@ -303,7 +168,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         params = FlatParameters(xp, layout, layout.pack(xp, coefs, intercepts, X.dtype, device))
         state = initial_state(self, params) if first_pass else state_from(self, params)
         problem = _Problem(xp, device, layout, X, Y, to_numpy(y), sample_weight, coding)
-        validation = self._validation_set(problem, random_state, incremental, validation_data)
+        validation = validation_set(self, problem, random_state, incremental, validation_data)
         if self.solver == "lbfgs":
             optimizer = self._run_lbfgs(problem, params, state)
         else:
@@ -327,7 +192,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
     def _network(self, problem, coding, max_rows, random_state=None):
         """Buffers for ``max_rows`` rows; with ``random_state``, training with dropout."""
         n_hidden = len(problem.layout.layer_units) - 2
-        rates = self._dropout_rates(n_hidden) if random_state is not None else 0.0
+        rates = dropout_rates(self, n_hidden) if random_state is not None else 0.0
         random = None
         if any(per_layer(rates, n_hidden)):
             random = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
@@ -396,51 +261,6 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         """alpha as an L2 term of the loss; AdamW decays the weights instead."""
         return 0.0 if self.solver == "adamw" else self.alpha
 
-    def _validation_set(self, problem, random_state, incremental, validation_data):
-        """The fit's validation set: given, split off, or None; lbfgs has none."""
-        if validation_data is not None:
-            validation = self._given_validation_set(problem, *validation_data)
-            validation.train_rows = None
-            return validation
-        if not self.early_stopping or incremental or self.solver == "lbfgs":
-            return None
-        stratify = self._stratify_labels(problem.y_host, problem.coding)
-        split = validation_split(
-            problem.X.shape[0], self.validation_fraction, stratify, random_state
-        )
-        if split is None:
-            return None
-        validation = rows_of(problem, split[1])
-        validation.train_rows = split[0]
-        return validation
-
-    def _given_validation_set(self, problem, X_val, y_val, sample_weight_val):
-        X = validate_data(
-            self, X_val, accept_sparse=["csr", "csc"], dtype=_float_dtypes(X_val), reset=False
-        )
-        y_host = to_numpy(y_val)
-        if y_host.shape[0] != X.shape[0]:
-            raise ValueError(
-                f"X_val has {X.shape[0]} samples but y_val has {y_host.shape[0]}."
-            )
-        xp, device, dtype = problem.xp, problem.device, problem.X.dtype
-        X = X.tocsr().astype(dtype) if sp.issparse(X) else move_to(X, xp, device, dtype)
-        weights = check_sample_weight(sample_weight_val, X.shape[0])
-        Y_host = self._encode_validation_targets(y_host, problem.coding)
-        if Y_host.shape[1] != problem.Y.shape[1]:
-            raise ValueError(
-                f"y_val has {Y_host.shape[1]} outputs; y has {problem.Y.shape[1]}."
-            )
-        weights = _combine_weights(weights, self._class_weights(y_host, incremental=False))
-        return ValidationSet(
-            X=X,
-            Y=move_to(Y_host, xp, device, dtype),
-            y_host=y_host,
-            sample_weight=move_to(weights, xp, device, dtype),
-            X_given=X_val,
-            y_given=y_val,
-        )
-
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
             return min(200, n_samples)
@@ -456,7 +276,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         """Output-layer activations for X, in X's namespace and device."""
         check_is_fitted(self)
         X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=_float_dtypes(X), reset=False
+            self, X, accept_sparse=["csr", "csc"], dtype=float_dtypes(X), reset=False
         )
         xp, device = namespace_of(X), device_of(X)
         self._check_same_namespace(X, xp, device, method)
@@ -521,30 +341,6 @@ class _Problem:
 
 def _zeros_like_params(problem, params):
     return FlatParameters(problem.xp, problem.layout, problem.xp.zeros_like(params.flat))
-
-
-def _combine_weights(sample_weight, class_weights):
-    """The product of the two (either may be None), as scikit-learn's classifiers do."""
-    if class_weights is None:
-        return sample_weight
-    return class_weights if sample_weight is None else sample_weight * class_weights
-
-
-def _given_validation_data(estimator, X_val, y_val, sample_weight_val):
-    """``(X_val, y_val, sample_weight_val)`` or None; raise when half given."""
-    if X_val is None and y_val is None:
-        if sample_weight_val is not None:
-            raise ValueError("sample_weight_val is given without X_val and y_val.")
-        return None
-    if X_val is None or y_val is None:
-        raise ValueError("X_val and y_val must be given together.")
-    if not estimator.early_stopping or estimator.solver == "lbfgs":
-        raise ValueError(
-            "X_val and y_val are validation data for early stopping: set "
-            "early_stopping=True and a stochastic solver (got "
-            f"early_stopping={estimator.early_stopping}, solver={estimator.solver!r})."
-        )
-    return X_val, y_val, sample_weight_val
 
 
 def _check_finite(xp, flat):

@@ -34,3 +34,10 @@ def check_sample_weight(sample_weight, n_samples):
     if not np.any(weights > 0):
         raise ValueError("sample_weight sums to zero: at least one weight must be > 0.")
     return weights
+
+
+def combine_weights(sample_weight, class_weights):
+    """The product of the two (either may be None), as scikit-learn's classifiers do."""
+    if class_weights is None:
+        return sample_weight
+    return class_weights if sample_weight is None else sample_weight * class_weights

@@ -12,10 +12,14 @@ validation loss, or any scikit-learn scorer name or callable.
 import copy
 from dataclasses import dataclass
 
+import scipy.sparse as sp
 from sklearn.metrics import check_scoring
+from sklearn.utils.validation import validate_data
 
-from sknn._backend import move_to, to_float, to_numpy
+from sknn._backend import float_dtypes, move_to, to_float, to_numpy
 from sknn._batches import take_rows
+from sknn._sample_weight import check_sample_weight, combine_weights
+from sknn._split import validation_split
 from sknn._state import attach_network
 
 
@@ -29,6 +33,52 @@ class ValidationSet:
     sample_weight: object  # compute namespace, or None
     X_given: object  # what a scorer's predict receives
     y_given: object
+    train_rows: object = None  # for a split: the rows left for training
+
+
+def validation_set(estimator, problem, random_state, incremental, validation_data):
+    """The fit's validation set: given, split off, or None; lbfgs has none."""
+    if validation_data is not None:
+        return _given_validation_set(estimator, problem, *validation_data)
+    if not estimator.early_stopping or incremental or estimator.solver == "lbfgs":
+        return None
+    stratify = estimator._stratify_labels(problem.y_host, problem.coding)
+    split = validation_split(
+        problem.X.shape[0], estimator.validation_fraction, stratify, random_state
+    )
+    if split is None:
+        return None
+    validation = rows_of(problem, split[1])
+    validation.train_rows = split[0]
+    return validation
+
+
+def _given_validation_set(estimator, problem, X_val, y_val, sample_weight_val):
+    X = validate_data(
+        estimator, X_val, accept_sparse=["csr", "csc"], dtype=float_dtypes(X_val), reset=False
+    )
+    y_host = to_numpy(y_val)
+    if y_host.shape[0] != X.shape[0]:
+        raise ValueError(
+            f"X_val has {X.shape[0]} samples but y_val has {y_host.shape[0]}."
+        )
+    xp, device, dtype = problem.xp, problem.device, problem.X.dtype
+    X = X.tocsr().astype(dtype) if sp.issparse(X) else move_to(X, xp, device, dtype)
+    weights = check_sample_weight(sample_weight_val, X.shape[0])
+    Y_host = estimator._encode_validation_targets(y_host, problem.coding)
+    if Y_host.shape[1] != problem.Y.shape[1]:
+        raise ValueError(
+            f"y_val has {Y_host.shape[1]} outputs; y has {problem.Y.shape[1]}."
+        )
+    weights = combine_weights(weights, estimator._class_weights(y_host, incremental=False))
+    return ValidationSet(
+        X=X,
+        Y=move_to(Y_host, xp, device, dtype),
+        y_host=y_host,
+        sample_weight=move_to(weights, xp, device, dtype),
+        X_given=X_val,
+        y_given=y_val,
+    )
 
 
 def rows_of(problem, rows):

@@ -30,7 +30,7 @@ def test_multiclass_early_stopping_stratifies_its_split(monkeypatch):
         seen["stratify"] = stratify
         return validation_split(n_samples, fraction, stratify, random_state)
 
-    monkeypatch.setattr("sknn._base.validation_split", recording_split)
+    monkeypatch.setattr("sknn._validation.validation_split", recording_split)
     MLPClassifier(early_stopping=True, max_iter=3).fit(X, y)
     np.testing.assert_array_equal(seen["stratify"], y)
 
