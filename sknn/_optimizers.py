@@ -68,6 +68,23 @@ class _Schedule:
         return {**self.__dict__, "_buffers": None}
 
 
+def _average_squares(xp, average, grads, decay, scratch):
+    """``average <- decay average + (1 - decay) g^2``, in place."""
+    average *= decay
+    call_into(xp, "multiply", grads, grads, out=scratch)
+    scratch *= 1 - decay
+    average += scratch
+
+
+def _step_by_rms(xp, params, direction, average, rate, epsilon, scratch, change):
+    """``params <- params - rate direction / (sqrt(average) + epsilon)``, in place."""
+    call_into(xp, "sqrt", average, out=scratch)
+    scratch += epsilon
+    call_into(xp, "multiply", direction, -rate, out=change)
+    change /= scratch
+    params += change
+
+
 def _report(verbose, message):
     if verbose:
         print(message)
@@ -163,15 +180,9 @@ class Adam(_Schedule):
         self.first_moment *= self.beta_1
         call_into(xp, "multiply", grads, 1 - self.beta_1, out=scratch)
         self.first_moment += scratch  # m <- b1 m + (1 - b1) g
-        self.second_moment *= self.beta_2
-        call_into(xp, "multiply", grads, grads, out=scratch)
-        scratch *= 1 - self.beta_2
-        self.second_moment += scratch  # v <- b2 v + (1 - b2) g^2
-        call_into(xp, "sqrt", self.second_moment, out=scratch)
-        scratch += self.epsilon
-        call_into(xp, "multiply", self.first_moment, -self.learning_rate, out=change)
-        change /= scratch
-        params += change
+        _average_squares(xp, self.second_moment, grads, self.beta_2, scratch)
+        _step_by_rms(xp, params, self.first_moment, self.second_moment,
+                     self.learning_rate, self.epsilon, scratch, change)
 
 
 class RMSProp(_Schedule):
@@ -203,15 +214,9 @@ class RMSProp(_Schedule):
         """One step on ``params`` in place."""
         xp = array_api_compat.array_namespace(params)
         scratch, change = self._scratch(xp, params)
-        self.mean_square *= self.rho
-        call_into(xp, "multiply", grads, grads, out=scratch)
-        scratch *= 1 - self.rho
-        self.mean_square += scratch  # v <- rho v + (1 - rho) g^2
-        call_into(xp, "sqrt", self.mean_square, out=scratch)
-        scratch += self.epsilon
-        call_into(xp, "multiply", grads, -self.learning_rate, out=change)
-        change /= scratch
-        params += change
+        _average_squares(xp, self.mean_square, grads, self.rho, scratch)
+        _step_by_rms(xp, params, grads, self.mean_square,
+                     self.learning_rate, self.epsilon, scratch, change)
 
 
 class AdamW(Adam):
