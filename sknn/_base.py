@@ -68,8 +68,9 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
     def _score_outputs(self, y_true, y_out, sample_weight, coding):
         """The estimator's score of host network outputs against host targets."""
 
-    def _class_weights(self, y, incremental):
-        """Per-sample weights from ``class_weight`` (classifier), or None."""
+    def _class_weights(self, y, incremental, y_train=None):
+        """Per-sample weights from ``class_weight`` (classifier), or None;
+        'balanced' uses the class frequencies of ``y_train`` when given."""
         return None
 
     @abstractmethod

@@ -5,7 +5,7 @@ from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 
@@ -97,7 +97,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         shared = {k: v for k, v in locals().items() if k not in ("self", "class_weight", "__class__")}
         super().__init__(**shared)  # the parameters both estimators share
 
-    def _class_weights(self, y, incremental):
+    def _class_weights(self, y, incremental, y_train=None):
         if self.class_weight is None:
             return None
         if incremental and self.class_weight == "balanced":
@@ -106,9 +106,10 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
                 "data, which partial_fit never sees; pass a dict, e.g. from "
                 "sklearn.utils.class_weight.compute_class_weight."
             )
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = y.ravel()
-        return compute_sample_weight(self.class_weight, y)
+        y, weights = _as_target(y), self.class_weight
+        if weights == "balanced" and y_train is not None:
+            weights = _balanced_weights(_as_target(y_train))  # the training frequencies
+        return compute_sample_weight(weights, y)
 
     # ---------------------------------------------------------------- targets
     def _encode_targets(self, y, first_pass, incremental, classes=None):
@@ -240,6 +241,18 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
+
+
+def _as_target(y):
+    return y.ravel() if y.ndim == 2 and y.shape[1] == 1 else y
+
+
+def _balanced_weights(y):
+    """'balanced' class weights of ``y`` as a dict (a list of dicts per output)."""
+    if y.ndim == 1:
+        classes = np.unique(y)
+        return dict(zip(classes, compute_class_weight("balanced", classes=classes, y=y)))
+    return [_balanced_weights(column) for column in y.T]
 
 
 def _is_multilabel(y):

@@ -221,7 +221,7 @@ class TrainingCurveDisplay:
             loss_curve,
             validation_loss_curve=getattr(estimator, "validation_loss_curve_", None),
             validation_scores=getattr(estimator, "validation_scores_", None),
-            score_name="accuracy" if is_classifier(estimator) else "R²",
+            score_name=_score_name(estimator),
         )
         return display.plot(
             ax=ax,
@@ -291,3 +291,13 @@ def _draw(ax, curve, label, color, line_kw):
     epochs = np.arange(1, len(curve) + 1)
     (line,) = ax.plot(epochs, curve, **{"label": label, "color": color, **(line_kw or {})})
     return line
+
+
+def _score_name(estimator):
+    """What ``validation_scores_`` hold, as ``scoring`` says."""
+    scoring = getattr(estimator, "scoring", None)
+    if scoring is None:
+        return "accuracy" if is_classifier(estimator) else "R²"
+    if scoring == "loss":
+        return "score (minus loss)"
+    return scoring if isinstance(scoring, str) else "score"

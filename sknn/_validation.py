@@ -70,7 +70,8 @@ def _given_validation_set(estimator, problem, X_val, y_val, sample_weight_val):
         raise ValueError(
             f"y_val has {Y_host.shape[1]} outputs; y has {problem.Y.shape[1]}."
         )
-    weights = combine_weights(weights, estimator._class_weights(y_host, incremental=False))
+    class_weights = estimator._class_weights(y_host, incremental=False, y_train=problem.y_host)
+    weights = combine_weights(weights, class_weights)
     return ValidationSet(
         X=X,
         Y=move_to(Y_host, xp, device, dtype),

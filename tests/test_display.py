@@ -192,3 +192,13 @@ def test_importing_sknn_does_not_import_matplotlib():
     code = "import sys, sknn; print('matplotlib' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("scoring, name", [
+    (None, "accuracy"), ("loss", "score (minus loss)"), ("balanced_accuracy", "balanced_accuracy"),
+])
+def test_score_axis_is_named_after_the_scoring(digits, scoring, name):
+    X, y = digits
+    model = MLPClassifier((8,), early_stopping=True, scoring=scoring, max_iter=3).fit(X, y)
+    display = TrainingCurveDisplay.from_estimator(model)
+    assert display.ax_score_.get_ylabel() == f"Validation {name}"

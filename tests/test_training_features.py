@@ -7,6 +7,7 @@ from sklearn import neural_network as sk
 import array_api_compat.numpy as npx
 from sklearn.datasets import load_digits, make_classification, make_regression
 from sklearn.metrics import get_scorer, recall_score
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils._param_validation import InvalidParameterError
 
 from _reference import ACTIVATION_DEFINITIONS
@@ -331,3 +332,15 @@ def test_lbfgs_prints_its_iterations(digits, capsys):
     X, y, _, _ = digits
     MLPClassifier((8,), solver="lbfgs", max_iter=4, verbose=2).fit(X, y)
     assert capsys.readouterr().out.count("Iteration") == 4
+
+
+def test_balanced_validation_weights_use_the_training_frequencies():
+    X, y = make_classification(n_samples=400, weights=[0.8, 0.2], random_state=0)
+    X_val, y_val = X[:100], np.r_[np.zeros(50, int), np.ones(50, int)]
+    model = MLPClassifier((8,), class_weight="balanced", early_stopping=True, max_iter=20,
+                          random_state=0).fit(X[100:], y[100:], X_val=X_val, y_val=y_val)
+    train_weights = compute_class_weight("balanced", classes=np.array([0, 1]), y=y[100:])
+    expected = train_weights[y_val]
+    assert model.best_validation_score_ == pytest.approx(
+        model.score(X_val, y_val, sample_weight=expected)
+    )
