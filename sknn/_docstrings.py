@@ -4,19 +4,25 @@ PARAMETERS = """\
     hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         The ith element represents the number of neurons in the ith hidden layer.
 
-    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
-        Activation function for the hidden layers: 'identity' f(x) = x,
-        'logistic' f(x) = 1 / (1 + exp(-x)), 'tanh' f(x) = tanh(x),
-        'relu' f(x) = max(0, x).
+    activation : str or list of str, default='relu'
+        Activation function of the hidden layers, or one per hidden layer:
+        'identity' f(x) = x, 'logistic' f(x) = 1 / (1 + exp(-x)),
+        'tanh' f(x) = tanh(x), 'relu' f(x) = max(0, x), 'leaky_relu'
+        (slope 0.01 below 0), 'elu' (exp(x) - 1 below 0), 'gelu' (tanh
+        form) and 'softplus' f(x) = log(1 + exp(x)).
 
-    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+    solver : {'lbfgs', 'sgd', 'adam', 'rmsprop', 'adamw'}, default='adam'
         The weight optimizer: 'lbfgs' (quasi-Newton, full batch; good on small
-        data sets), 'sgd' (stochastic gradient descent with momentum) or
-        'adam' (Kingma and Ba's stochastic optimizer; good on large data).
+        data sets), 'sgd' (stochastic gradient descent with momentum),
+        'adam' (Kingma and Ba's stochastic optimizer; good on large data),
+        'rmsprop' (gradient scaled by a running RMS, decay ``rho``) or
+        'adamw' (Adam with decoupled weight decay ``alpha``).
 
     alpha : float, default=0.0001
         Strength of the L2 regularization term, divided by the sample size
-        (the sum of the sample weights) when added to the loss.
+        (the sum of the sample weights) when added to the loss. With
+        'adamw' it is the decoupled weight decay instead: the weights
+        shrink by ``learning_rate_init * alpha`` each step.
 
     batch_size : int, default='auto'
         Size of minibatches for stochastic optimizers; 'auto' is
@@ -29,8 +35,8 @@ PARAMETERS = """\
         far; 'adaptive' keeps it constant while the training loss (or the
         validation score, with early stopping) keeps improving, and divides it
         by 5 each time it does not improve by ``tol`` for ``n_iter_no_change``
-        consecutive epochs. Unlike scikit-learn, 'adaptive' also applies to
-        'adam'.
+        consecutive epochs. Unlike scikit-learn, 'adaptive' applies to every
+        stochastic solver.
 
     learning_rate_init : float, default=0.001
         The initial learning rate ('sgd' and 'adam').
@@ -92,6 +98,26 @@ PARAMETERS = """\
 
     max_fun : int, default=15000
         Maximum number of loss function calls ('lbfgs').
+
+    rho : float, default=0.9
+        Decay of the running average of squared gradients ('rmsprop').
+
+    init : {'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal'}, \
+            default='glorot_uniform'
+        Initial weights: 'glorot_uniform' is scikit-learn's scheme, drawn
+        exactly as scikit-learn draws it; the others follow Keras (He for
+        ReLU-like activations) and start the biases at 0.
+
+    scoring : str, callable or None, default=None
+        What early stopping maximises on the validation set: None, the
+        estimator's ``score`` (accuracy or R²); 'loss', minus the validation
+        loss; or any scikit-learn scorer name or callable.
+
+    dropout : float or list of float, default=0.0
+        Fraction of each hidden layer's units zeroed at random in every
+        training batch (inverted dropout; one rate per hidden layer, or one
+        for all). Predictions are deterministic; the random numbers come
+        from ``random_state``. Needs a stochastic solver.
 """
 
 ATTRIBUTES = """\
@@ -111,6 +137,10 @@ ATTRIBUTES = """\
 
     best_validation_score_ : float or None
         The best validation score, when early stopping is on.
+
+    validation_loss_curve_ : list of shape (n_iter_,) or None
+        The validation loss (without the L2 term) at each epoch, whenever
+        there is a validation set.
 
     t_ : int
         The number of training samples seen by the solver during fitting.
