@@ -29,7 +29,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
 {PARAMETERS}
     class_weight : dict, 'balanced' or None, default=None
         Weights of the classes, multiplied into ``sample_weight`` (and into
-        ``sample_weight_val``): a dict ``{label: weight}``, or 'balanced' for
+        ``sample_weight_val``): a dict ``{{label: weight}}``, or 'balanced' for
         ``n_samples / (n_classes * class count)`` of the training data.
         ``partial_fit`` refuses 'balanced'.
 
