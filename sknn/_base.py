@@ -137,9 +137,24 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         hidden_sizes = hidden_layer_sizes(self)
         hidden_activations(self, len(hidden_sizes))
         dropout_rates(self, len(hidden_sizes))
-        first_pass = not hasattr(self, "coefs_") or (
-            not self.warm_start and not incremental
-        )
+        first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
+        problem = self._problem(X, y, sample_weight, hidden_sizes, first_pass, incremental, classes)
+        random_state = check_random_state(self.random_state)
+        params = self._starting_parameters(problem, first_pass, random_state)
+        state = initial_state(self, params) if first_pass else state_from(self, params)
+        validation = validation_set(self, problem, random_state, incremental, validation_data)
+        if self.solver == "lbfgs":
+            optimizer = self._run_lbfgs(problem, params, state)
+        else:
+            optimizer = self._run_stochastic(
+                problem, params, state, random_state, incremental, validation
+            )
+        _check_finite(problem.xp, params.flat)
+        commit_state(self, problem.layout, params, state, optimizer, problem.coding)
+        return self
+
+    def _problem(self, X, y, sample_weight, hidden_sizes, first_pass, incremental, classes):
+        """The validated data of this fit, in X's namespace, device and float dtype."""
         X, y = validate_data(
             self,
             X,
@@ -152,33 +167,30 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         )
         xp, device = namespace_of(X), device_of(X)
         X = X.tocsr() if sp.issparse(X) else X
-        Y_host, coding = self._encode_targets(to_numpy(y), first_pass, incremental, classes)
-        Y = move_to(Y_host, xp, device, X.dtype)
-        sample_weight = check_sample_weight(sample_weight, X.shape[0])
-        class_weights = self._class_weights(to_numpy(y), incremental)
-        sample_weight = move_to(combine_weights(sample_weight, class_weights), xp, device, X.dtype)
-        layout = ParameterLayout([X.shape[1], *hidden_sizes, Y.shape[1]])
-        random_state = check_random_state(self.random_state)
+        y_host = to_numpy(y)
+        Y_host, coding = self._encode_targets(y_host, first_pass, incremental, classes)
+        sample_weight = combine_weights(
+            check_sample_weight(sample_weight, X.shape[0]),
+            self._class_weights(y_host, incremental),
+        )
+        layout = ParameterLayout([X.shape[1], *hidden_sizes, Y_host.shape[1]])
+        return _Problem(
+            xp, device, layout, X, move_to(Y_host, xp, device, X.dtype), y_host,
+            move_to(sample_weight, xp, device, X.dtype), coding,
+        )
+
+    def _starting_parameters(self, problem, first_pass, random_state):
+        """Initial weights on a first fit, else the fitted ones, in a new flat buffer."""
+        layout = problem.layout
         if first_pass:
-            coefs, intercepts = initial_parameters(
-                layout, init_activations(self, len(hidden_sizes)), random_state, self.init
-            )
+            n_hidden = len(layout.layer_units) - 2
+            activations = init_activations(self, n_hidden)
+            coefs, intercepts = initial_parameters(layout, activations, random_state, self.init)
         else:
             self._check_warm_layout(layout)
             coefs, intercepts = self.coefs_, self.intercepts_
-        params = FlatParameters(xp, layout, layout.pack(xp, coefs, intercepts, X.dtype, device))
-        state = initial_state(self, params) if first_pass else state_from(self, params)
-        problem = _Problem(xp, device, layout, X, Y, to_numpy(y), sample_weight, coding)
-        validation = validation_set(self, problem, random_state, incremental, validation_data)
-        if self.solver == "lbfgs":
-            optimizer = self._run_lbfgs(problem, params, state)
-        else:
-            optimizer = self._run_stochastic(
-                problem, params, state, random_state, incremental, validation
-            )
-        _check_finite(xp, params.flat)
-        commit_state(self, layout, params, state, optimizer, coding)
-        return self
+        flat = layout.pack(problem.xp, coefs, intercepts, problem.X.dtype, problem.device)
+        return FlatParameters(problem.xp, layout, flat)
 
     def _check_warm_layout(self, layout):
         shapes = [tuple(c.shape) for c in self.coefs_]
