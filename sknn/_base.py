@@ -166,7 +166,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             reset=first_pass,
         )
         xp, device = namespace_of(X), device_of(X)
-        X = X.tocsr() if sp.issparse(X) else X
+        X = self._as_compute_dtype(xp, device, X.tocsr() if sp.issparse(X) else X)
         y_host = to_numpy(y)
         Y_host, coding = self._encode_targets(y_host, first_pass, incremental, classes)
         sample_weight = combine_weights(
@@ -178,6 +178,14 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             xp, device, layout, X, move_to(Y_host, xp, device, X.dtype), y_host,
             move_to(sample_weight, xp, device, X.dtype), coding,
         )
+
+    def _as_compute_dtype(self, xp, device, X):
+        """X in the ``dtype`` parameter's float type (one conversion), if set."""
+        if self.dtype is None:
+            return X
+        if sp.issparse(X):
+            return X.astype(self.dtype)
+        return move_to(X, xp, device, getattr(xp, self.dtype))
 
     def _starting_parameters(self, problem, first_pass, random_state):
         """Initial weights on a first fit, else the fitted ones, in a new flat buffer."""
@@ -293,7 +301,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         )
         xp, device = namespace_of(X), device_of(X)
         self._check_same_namespace(X, xp, device, method)
-        dtype = _compute_dtype(xp, X, self.coefs_[0])
+        dtype = getattr(xp, self.dtype) if self.dtype else _compute_dtype(xp, X, self.coefs_[0])
         X = X.astype(dtype) if sp.issparse(X) else move_to(X, xp, device, dtype)
         coefs = [move_to(c, xp, device, dtype) for c in self.coefs_]
         intercepts = [move_to(b, xp, device, dtype) for b in self.intercepts_]

@@ -97,6 +97,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         init="glorot_uniform",
         scoring=None,
         dropout=0.0,
+        dtype=None,
         class_weight=None,
     ):
         self.class_weight = class_weight

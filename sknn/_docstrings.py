@@ -118,6 +118,12 @@ PARAMETERS = """\
         training batch (inverted dropout; one rate per hidden layer, or one
         for all). Predictions are deterministic; the random numbers come
         from ``random_state``. Needs a stochastic solver.
+
+    dtype : {'float32', 'float64'} or None, default=None
+        The float type of the computation. None follows the input, as
+        scikit-learn does (float32 data trains in float32, anything else in
+        float64); 'float32' converts float64 data once and trains and
+        predicts in float32, which is about twice as fast on a CPU.
 """
 
 ATTRIBUTES = """\

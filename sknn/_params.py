@@ -52,6 +52,7 @@ PARAMETER_CONSTRAINTS = {
     "init": [StrOptions(set(INITIALIZERS))],
     "scoring": [StrOptions(set(get_scorer_names()) | {"loss"}), callable, None],
     "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
+    "dtype": [StrOptions({"float32", "float64"}), None],
 }
 
 

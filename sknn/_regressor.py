@@ -87,6 +87,7 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         init="glorot_uniform",
         scoring=None,
         dropout=0.0,
+        dtype=None,
     ):
         self.loss = loss
         shared = {k: v for k, v in locals().items() if k not in ("self", "loss", "__class__")}

@@ -22,6 +22,7 @@ SETTINGS = [
     {"activation": "softplus", "init": "glorot_normal"},
     {"early_stopping": True, "scoring": "loss"},
     {"dropout": 0.1},
+    {"dtype": "float32"},
     {"dropout": [0.2, 0.0], "hidden_layer_sizes": (20, 10), "solver": "rmsprop"},
 ]
 CLASSIFIER_SETTINGS = [
@@ -94,7 +95,9 @@ def expected_failed_checks(estimator):
         reason = SPLIT_SEES_WEIGHTS_DIFFERENTLY
     elif estimator.dropout:
         reason = DROPOUT_SEES_WEIGHTS_DIFFERENTLY
-    elif isinstance(estimator, (Float32DataClassifier, Float32DataRegressor)):
+    elif estimator.dtype == "float32" or isinstance(
+        estimator, (Float32DataClassifier, Float32DataRegressor)
+    ):
         reason = FLOAT32_BELOW_CHECK_TOLERANCE
     else:
         return {}

@@ -344,3 +344,29 @@ def test_balanced_validation_weights_use_the_training_frequencies():
     assert model.best_validation_score_ == pytest.approx(
         model.score(X_val, y_val, sample_weight=expected)
     )
+
+
+# --- the compute dtype ------------------------------------------------------------
+
+
+def test_dtype_float32_trains_and_predicts_float64_data_in_float32(digits):
+    X, y, X_test, _ = digits
+    model = MLPClassifier((16,), dtype="float32", max_iter=5, random_state=0).fit(X, y)
+    assert all(c.dtype == np.float32 for c in model.coefs_ + model.intercepts_)
+    assert model.predict_proba(X_test).dtype == np.float32
+    reference = MLPClassifier((16,), max_iter=5, random_state=0).fit(X.astype(np.float32), y)
+    np.testing.assert_array_equal(model.coefs_[0], reference.coefs_[0])
+
+
+def test_dtype_float64_trains_float32_data_in_float64(digits):
+    X, y, _, _ = digits
+    model = MLPClassifier((16,), dtype="float64", max_iter=5, random_state=0).fit(
+        X.astype(np.float32), y
+    )
+    assert model.coefs_[0].dtype == np.float64
+
+
+def test_default_dtype_follows_the_input(digits):
+    X, y, _, _ = digits
+    assert MLPClassifier((4,), max_iter=2).fit(X.astype(np.float32), y).coefs_[0].dtype == np.float32
+    assert MLPClassifier((4,), max_iter=2).fit(X, y).coefs_[0].dtype == np.float64
