@@ -71,6 +71,8 @@ def move_to(array, xp, device, dtype=None):
     """``array`` as an array of namespace ``xp`` on ``device`` (None stays None)."""
     if array is None:
         return None
+    if type(array) is np.ndarray and xp is numpy_namespace:  # the common case, quickly
+        return array if dtype is None or array.dtype == dtype else array.astype(dtype)
     if sp.issparse(array):
         return array
     same = array_api_compat.is_array_api_obj(array) and (

@@ -23,7 +23,9 @@ from sknn._init import initial_parameters
 from sknn._layout import ParameterLayout
 from sknn._lbfgs import fit_lbfgs
 from sknn._log import TrainingLog
-from sknn._network import FlatParameters, Network, per_layer
+from sknn._engine import PREDICTION_ROWS, make_network
+from sknn._prediction import prediction_network, validated_input
+from sknn._network import FlatParameters, per_layer
 from sknn._optimizers import SGD, Adam, AdamW, RMSProp
 from sknn._params import (
     PARAMETER_CONSTRAINTS,
@@ -210,20 +212,21 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
                 "warm_start=False or refit from scratch."
             )
 
-    def _network(self, problem, coding, max_rows, random_state=None):
-        """Buffers for ``max_rows`` rows; with ``random_state``, training with dropout."""
+    def _network(self, problem, X, max_rows, random_state=None):
+        """Buffers for ``max_rows`` rows of ``X``; with ``random_state``, training with dropout."""
         n_hidden = len(problem.layout.layer_units) - 2
         rates = dropout_rates(self, n_hidden) if random_state is not None else 0.0
         random = None
         if any(per_layer(rates, n_hidden)):
             random = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
-        return Network(
-            problem.xp, problem.layout, self.activation, self._output_activation(coding),
+        return make_network(
+            problem.xp, problem.layout, self.activation, self._output_activation(problem.coding),
             problem.X.dtype, problem.device, max_rows, dropout=rates, random=random,
+            sparse=sp.issparse(X),
         )
 
     def _run_lbfgs(self, problem, params, state):
-        network = self._network(problem, problem.coding, problem.X.shape[0])
+        network = self._network(problem, problem.X, problem.X.shape[0])
         grads = _zeros_like_params(problem, params)
         settings = dict(
             max_iter=self.max_iter, max_fun=self.max_fun, tol=self.tol, verbose=self.verbose
@@ -248,10 +251,11 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         log = TrainingLog(self.verbose, self.max_iter, batches.n_batches)
         rule = StoppingRule(self.tol, self.n_iter_no_change, log=log)
         if validation is not None:
-            network = self._network(problem, problem.coding, validation.X.shape[0])
+            rows = min(validation.X.shape[0], PREDICTION_ROWS)
+            network = self._network(problem, validation.X, rows)
             rule.validation = validation_monitor(self, problem, validation, network)
             state.watch_validation(params)
-        network = self._network(problem, problem.coding, batch_size, random_state)
+        network = self._network(problem, problem.X, batch_size, random_state)
         grads = _zeros_like_params(problem, params)
         fit_epochs(
             network, params, grads, optimizer, batches, state, rule, self._l2_penalty(),
@@ -267,16 +271,18 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         if incremental and type(previous) is kind and previous.continues(params.flat):
             return copy.deepcopy(previous)
         xp, flat, rate, schedule = problem.xp, params.flat, self.learning_rate_init, self.learning_rate
+        n_coefs = problem.layout.n_coefs
         if self.solver == "sgd":
-            return SGD(xp, flat, rate, schedule, self.momentum, self.nesterovs_momentum, self.power_t)
+            return SGD(xp, flat, rate, schedule, self.momentum, self.nesterovs_momentum,
+                       self.power_t, n_coefs)
         if self.solver == "rmsprop":
-            return RMSProp(xp, flat, rate, schedule, self.power_t, self.rho, self.epsilon)
+            return RMSProp(xp, flat, rate, schedule, self.power_t, self.rho, self.epsilon, n_coefs)
         if self.solver == "adamw":
             return AdamW(
                 xp, flat, rate, schedule, self.beta_1, self.beta_2, self.epsilon,
-                weight_decay=self.alpha, n_decayed=problem.layout.n_coefs,
+                weight_decay=self.alpha, n_decayed=n_coefs,
             )
-        return Adam(xp, flat, rate, schedule, self.beta_1, self.beta_2, self.epsilon)
+        return Adam(xp, flat, rate, schedule, self.beta_1, self.beta_2, self.epsilon, n_coefs)
 
     def _l2_penalty(self):
         """alpha as an L2 term of the loss; AdamW decays the weights instead."""
@@ -296,20 +302,18 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
     def _forward(self, X, method):
         """Output-layer activations for X, in X's namespace and device."""
         check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=float_dtypes(X), reset=False
-        )
+        X = validated_input(self, X)
         xp, device = namespace_of(X), device_of(X)
         self._check_same_namespace(X, xp, device, method)
         dtype = getattr(xp, self.dtype) if self.dtype else _compute_dtype(xp, X, self.coefs_[0])
         X = X.astype(dtype) if sp.issparse(X) else move_to(X, xp, device, dtype)
         coefs = [move_to(c, xp, device, dtype) for c in self.coefs_]
         intercepts = [move_to(b, xp, device, dtype) for b in self.intercepts_]
-        layout = ParameterLayout([X.shape[1], *(b.shape[0] for b in intercepts)])
-        network = Network(
-            xp, layout, self.activation, self.out_activation_, dtype, device, X.shape[0]
+        network = prediction_network(
+            xp, [X.shape[1], *(b.shape[0] for b in intercepts)], self.activation,
+            self.out_activation_, dtype, device, X.shape[0], sp.issparse(X),
         )
-        return xp, network.forward(coefs, intercepts, X)
+        return xp, network.forward(coefs, intercepts, X, new_array=True)
 
     def _check_same_namespace(self, X, xp, device, method):
         fitted = self.coefs_[0]

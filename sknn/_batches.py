@@ -4,20 +4,17 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import gen_batches, shuffle
 
+from sknn import _cpu
 from sknn._backend import device_of, native
 
 
-def take_rows(xp, array, rows, out=None):
-    """``array[rows]`` along the first axis, into ``out`` where NumPy/CuPy allow."""
+def take_rows(xp, array, rows):
+    """``array[rows]`` along the first axis (a new array; None stays None)."""
     if array is None:
         return None
     if sp.issparse(array):
         return array[rows]
-    rows = _index_array(xp, array, rows)
-    module = native(xp)
-    if module is not None and out is not None:
-        return module.take(array, rows, axis=0, out=out[: rows.shape[0], ...])
-    return xp.take(array, rows, axis=0)
+    return xp.take(array, _index_array(xp, array, rows), axis=0)
 
 
 class BatchSource:
@@ -50,7 +47,7 @@ class BatchSource:
         self.shuffle = shuffle
         self.random_state = random_state
         self._order = np.arange(self.n_samples)
-        self._buffers = [_row_buffer(xp, a, batch_size) for a in self.arrays]
+        self._gathers = [_gatherer(xp, a, batch_size) for a in self.arrays]
 
     @property
     def n_batches(self):
@@ -74,20 +71,35 @@ class BatchSource:
                 yield tuple(None if a is None else a[batch, ...] for a in self.arrays)
             else:
                 batch_rows = device_rows[batch]
-                yield tuple(
-                    take_rows(self.xp, a, batch_rows, out=buffer)
-                    for a, buffer in zip(self.arrays, self._buffers)
-                )
+                yield tuple(gather(batch_rows) for gather in self._gathers)
 
 
-def _row_buffer(xp, array, n_rows):
-    if array is None or sp.issparse(array) or native(xp) is None:
-        return None
-    return xp.empty((n_rows,) + tuple(array.shape[1:]), dtype=array.dtype, device=array.device)
+def _gatherer(xp, array, n_rows):
+    """``gather(rows) -> array[rows]``, into one buffer reused for every batch."""
+    if array is None:
+        return lambda rows: None
+    if sp.issparse(array):
+        return lambda rows: array[rows]
+    buffer_shape = (n_rows,) + tuple(array.shape[1:])
+    if isinstance(array, np.ndarray) and _cpu.handles(array[:0]):  # the compiled gather
+        buffer = np.empty(buffer_shape, dtype=array.dtype)
+        source, target = (array[:, None], buffer[:, None]) if array.ndim == 1 else (array, buffer)
+        take = _cpu.specialised(_cpu.take_rows, array.dtype)
+
+        def gather(rows):
+            take(source, rows, target)
+            return buffer[: rows.shape[0]]
+
+        return gather
+    module = native(xp)
+    if module is None:
+        return lambda rows: xp.take(array, rows, axis=0)
+    buffer = xp.empty(buffer_shape, dtype=array.dtype, device=array.device)
+    return lambda rows: module.take(array, rows, axis=0, out=buffer[: rows.shape[0], ...])
 
 
 def _index_array(xp, X, rows):
-    """Row indices where X lives: host indices stay on the host for NumPy."""
+    """Row indices where X lives: host indices (intp) stay on the host for NumPy."""
     if sp.issparse(X) or native(xp) is np:
-        return rows
+        return np.ascontiguousarray(rows, dtype=np.intp)
     return xp.asarray(rows, device=device_of(X))

@@ -1,19 +1,12 @@
-"""Loss functions: the per-sample loss averaged with optional sample weights.
+"""Loss functions: per-sample losses, summed or averaged with optional weights.
 
 Every loss here is paired with the output activation that makes its gradient
 with respect to the output layer's pre-activation simply ``y_pred - y``
 (softmax + cross-entropy, logistic + binary cross-entropy, identity + squared
-error, exp + Poisson deviance); ``_network.Network.backward`` relies on that.
-Losses sum over outputs and average over samples, so each is the exact
-objective whose gradient back-propagation computes.
+error, exp + Poisson deviance); the backward passes rely on that. Losses sum
+over outputs; ``summed_loss`` sums over samples (what a batch's gradient is
+the gradient of), ``mean_loss`` averages (the reported loss).
 """
-
-
-def weighted_mean(xp, per_sample, sample_weight):
-    """Mean of ``per_sample`` (n,), weighted by ``sample_weight`` when given."""
-    if sample_weight is None:
-        return xp.mean(per_sample)
-    return xp.sum(per_sample * sample_weight) / xp.sum(sample_weight)
 
 
 def _clip_probabilities(xp, y_prob):
@@ -21,39 +14,51 @@ def _clip_probabilities(xp, y_prob):
     return xp.clip(y_prob, eps, 1.0 - eps)
 
 
-def squared_error(xp, y, y_pred, sample_weight=None):
-    """0.5 * sum over outputs of (y - y_pred)^2, averaged over samples.
+def squared_error(xp, y, y_pred):
+    """0.5 * sum over outputs of (y - y_pred)^2.
 
     For one output this is scikit-learn's loss; for several, scikit-learn
     averages over outputs while its gradient sums over them (its issue 8349).
     """
-    return 0.5 * weighted_mean(xp, xp.sum((y - y_pred) ** 2, axis=1), sample_weight)
+    return 0.5 * xp.sum((y - y_pred) ** 2, axis=1)
 
 
-def poisson(xp, y, y_pred, sample_weight=None):
+def poisson(xp, y, y_pred):
     """Poisson deviance / 2: sum over outputs of y log(y / y_pred) - y + y_pred."""
     ratio = xp.where(y > 0, y / y_pred, 1.0)  # y log(y / p) is 0 where y == 0
-    per_sample = xp.sum(y * xp.log(ratio) - y + y_pred, axis=1)
-    return weighted_mean(xp, per_sample, sample_weight)
+    return xp.sum(y * xp.log(ratio) - y + y_pred, axis=1)
 
 
-def log_loss(xp, y, y_prob, sample_weight=None):
+def log_loss(xp, y, y_prob):
     """Categorical cross-entropy -sum_k y_k log p_k for one-hot ``y``."""
     log_prob = xp.log(_clip_probabilities(xp, y_prob))
-    return -weighted_mean(xp, xp.sum(y * log_prob, axis=1), sample_weight)
+    return -xp.sum(y * log_prob, axis=1)
 
 
-def binary_log_loss(xp, y, y_prob, sample_weight=None):
+def binary_log_loss(xp, y, y_prob):
     """Binary cross-entropy summed over independent outputs (binary, multilabel)."""
     p = _clip_probabilities(xp, y_prob)
-    per_output = y * xp.log(p) + (1.0 - y) * xp.log(1.0 - p)
-    return -weighted_mean(xp, xp.sum(per_output, axis=1), sample_weight)
+    return -xp.sum(y * xp.log(p) + (1.0 - y) * xp.log(1.0 - p), axis=1)
 
 
-# The loss that pairs canonically with each output activation.
+# The per-sample loss that pairs canonically with each output activation.
 LOSS_OF_OUTPUT = {
     "identity": squared_error,
     "exp": poisson,
     "softmax": log_loss,
     "logistic": binary_log_loss,
 }
+
+
+def summed_loss(xp, output_activation, y, y_pred, sample_weight=None):
+    """sum_i w_i loss_i (w_i = 1 without ``sample_weight``), a 0-d array."""
+    per_sample = LOSS_OF_OUTPUT[output_activation](xp, y, y_pred)
+    if sample_weight is None:
+        return xp.sum(per_sample)
+    return xp.sum(per_sample * sample_weight)
+
+
+def mean_loss(xp, output_activation, y, y_pred, sample_weight=None):
+    """The loss averaged over samples, weighted by ``sample_weight`` when given."""
+    total = summed_loss(xp, output_activation, y, y_pred, sample_weight)
+    return total / (y.shape[0] if sample_weight is None else xp.sum(sample_weight))

@@ -1,9 +1,23 @@
-"""Forward and backward passes of a dense network, reusing preallocated buffers."""
+"""The passes of a dense network: the portable array-API engine and what both engines share.
+
+Two engines compute the same passes: ``Network`` here, written against the
+array API standard (any namespace, sparse input), and the compiled
+``sknn._cpu.network.CompiledNetwork`` for dense NumPy arrays. Both offer
+
+- ``forward(coefs, intercepts, X)``: the output activations;
+- ``gradient(params, grads, X, Y, sample_weight)``: the raw gradient (summed
+  over rows, no L2 term) into ``grads``, returning ``(summed loss, sum of
+  weights)``; the optimizers turn that into the penalised mean;
+- ``loss_and_gradient(...)``: scikit-learn's penalised mean loss and its
+  gradient (L-BFGS).
+"""
+
+import scipy.sparse as sp
 
 from sknn._activations import ACTIVATIONS, DERIVATIVES, NEEDS_PREACTIVATION
 from sknn._backend import move_to
 from sknn._inplace import call_into, matmul_into, squared_norm
-from sknn._losses import LOSS_OF_OUTPUT
+from sknn._losses import summed_loss
 
 
 def per_layer(setting, n_hidden):
@@ -32,7 +46,77 @@ class FlatParameters:
         return self.flat[: self.n_coefs]
 
 
-class Network:
+def dropout_mask(random, rate, shape, xp, device, dtype):
+    """Inverted dropout: 0 with probability ``rate``, else 1 / (1 - rate).
+
+    Drawn on the host with ``random`` (a NumPy Generator), so every engine
+    and device draws the same masks.
+    """
+    draws = random.random(shape)
+    return move_to((draws >= rate) / (1.0 - rate), xp, device, dtype)
+
+
+def _rows(X, start, stop):
+    """Rows ``start:stop`` of a dense array or a sparse matrix."""
+    return X[start:stop] if sp.issparse(X) else X[start:stop, ...]
+
+
+class NetworkBase:
+    """What both engines share: the settings, prediction in chunks, the penalised loss."""
+
+    def __init__(self, xp, hidden_activation, output_activation, n_hidden, dtype, device,
+                 max_rows, dropout, random):
+        self.xp, self.device, self.dtype = xp, device, dtype
+        self.max_rows = max_rows
+        self.activations = per_layer(hidden_activation, n_hidden) + [output_activation]
+        self.output_activation = output_activation
+        self.dropout = per_layer(dropout, n_hidden) + [0.0]
+        self._random = random
+
+    def forward(self, coefs, intercepts, X, new_array=False):
+        """Output-layer activations for ``X`` (no dropout).
+
+        Up to ``max_rows`` rows: a view into a reused buffer (unless
+        ``new_array``). More: a new array, filled ``max_rows`` rows at a time,
+        so the work buffers stay the same size whatever the size of ``X``.
+        """
+        weights = self._prepare(coefs, intercepts)
+        n_rows = X.shape[0]
+        if n_rows <= self.max_rows and not new_array:
+            return self._forward_rows(weights, X)
+        n_outputs = intercepts[-1].shape[0]
+        out = self.xp.empty((n_rows, n_outputs), dtype=self.dtype, device=self.device)
+        for start in range(0, n_rows, self.max_rows):
+            stop = min(start + self.max_rows, n_rows)
+            out[start:stop, ...] = self._forward_rows(weights, _rows(X, start, stop))
+        return out
+
+    def loss_function(self, xp, Y, y_pred, sample_weight=None):
+        """Weighted mean loss of ``y_pred`` against ``Y`` (no L2 term)."""
+        total = summed_loss(xp, self.output_activation, Y, y_pred, sample_weight)
+        weight_sum = Y.shape[0] if sample_weight is None else xp.sum(sample_weight)
+        return total / weight_sum
+
+    def loss_and_gradient(self, params, grads, X, Y, sample_weight, alpha):
+        """Penalised mean loss on (X, Y) as a 0-d array; its gradient into ``grads``.
+
+        loss = mean_w(loss_i) + alpha * ||W||^2 / (2 * sum(w)), and the gradient
+        of exactly that, as scikit-learn defines them.
+        """
+        xp = self.xp
+        total, weight_sum = self.gradient(params, grads, X, Y, sample_weight)
+        loss = total / weight_sum
+        if alpha:
+            loss = loss + 0.5 * alpha * squared_norm(xp, params.weights) / weight_sum
+            penalty = xp.empty_like(params.weights)
+            call_into(xp, "multiply", params.weights, alpha, out=penalty)
+            weight_grads = grads.weights
+            weight_grads += penalty
+        grads.flat /= weight_sum
+        return loss
+
+
+class Network(NetworkBase):
     """A multi-layer perceptron's passes over up to ``max_rows`` rows at a time.
 
     Activation and delta buffers are allocated once, at ``max_rows`` rows, and
@@ -59,12 +143,9 @@ class Network:
         self, xp, layout, hidden_activation, output_activation, dtype, device, max_rows,
         dropout=0.0, random=None,
     ):
-        self.xp, self.device, self.dtype = xp, device, dtype
         units = layout.layer_units[1:]
-        self.activations = per_layer(hidden_activation, len(units) - 1) + [output_activation]
-        self.dropout = per_layer(dropout, len(units) - 1) + [0.0]
-        self.loss_function = LOSS_OF_OUTPUT[output_activation]
-        self._random = random
+        super().__init__(xp, hidden_activation, output_activation, len(units) - 1, dtype,
+                         device, max_rows, dropout, random)
         self._dropped_out = False  # whether the last forward pass used dropout
 
         def buffers(keep=lambda i: True):
@@ -77,9 +158,14 @@ class Network:
         self._preactivations = buffers(lambda i: self.activations[i] in NEEDS_PREACTIVATION)
         self._masks = buffers(lambda i: self.dropout[i] > 0)
         self._kept = buffers(lambda i: self.dropout[i] > 0)  # activations after dropout
-        self._penalty_gradient = xp.empty(layout.n_coefs, dtype=dtype, device=device)
 
-    def forward(self, coefs, intercepts, X, training=False):
+    def _prepare(self, coefs, intercepts):
+        return coefs, intercepts
+
+    def _forward_rows(self, weights, X):
+        return self._forward_pass(*weights, X)
+
+    def _forward_pass(self, coefs, intercepts, X, training=False):
         """Output-layer activations for ``X``: a view into a reused buffer.
 
         With ``training``, hidden layers with a dropout rate zero a random
@@ -100,11 +186,11 @@ class Network:
 
     def _drop_out(self, i, A):
         """``A * mask`` into a buffer of its own; ``A`` stays for the derivative."""
-        n_rows, rate = A.shape[0], self.dropout[i]
-        draws = self._random.random((n_rows, A.shape[1]))
-        mask = self._masks[i][:n_rows, ...]
-        mask[...] = move_to((draws >= rate) / (1.0 - rate), self.xp, self.device, self.dtype)
-        kept = self._kept[i][:n_rows, ...]
+        mask = self._masks[i][: A.shape[0], ...]
+        mask[...] = dropout_mask(
+            self._random, self.dropout[i], A.shape, self.xp, self.device, self.dtype
+        )
+        kept = self._kept[i][: A.shape[0], ...]
         kept[...] = A * mask
         return kept
 
@@ -116,7 +202,20 @@ class Network:
             return self._kept[i - 1][:n_rows, ...]
         return self._activations[i - 1][:n_rows, ...]
 
-    def backward(self, params, grads, X, Y, sample_weight):
+    def gradient(self, params, grads, X, Y, sample_weight):
+        """Raw gradients into ``grads``; ``(summed loss, sum of weights)`` as 0-d arrays.
+
+        A training pass (dropout applies). ``grads`` receives the sum over rows
+        of each row's (weighted) loss gradient, without the L2 term.
+        """
+        xp = self.xp
+        y_pred = self._forward_pass(params.coefs, params.intercepts, X, training=True)
+        total = summed_loss(xp, self.output_activation, Y, y_pred, sample_weight)
+        self._backward(params, grads, X, Y, sample_weight)
+        weight_sum = X.shape[0] if sample_weight is None else xp.sum(sample_weight)
+        return total, weight_sum
+
+    def _backward(self, params, grads, X, Y, sample_weight):
         """Un-normalised gradients of the summed loss into ``grads``' views.
 
         Call right after ``forward`` on the same ``X``. The output delta is
@@ -143,24 +242,3 @@ class Network:
                 Z_prev = None if Z_prev is None else Z_prev[:n_rows, ...]
                 DERIVATIVES[self.activations[i - 1]](xp, A_prev, delta_prev, Z_prev)
                 delta = delta_prev
-
-    def loss_and_gradient(self, params, grads, X, Y, sample_weight, alpha):
-        """Penalised mean loss on (X, Y) as a 0-d array; its gradient into ``grads``.
-
-        loss = mean_w(loss_i) + alpha * ||W||^2 / (2 * sum(w)), and the gradient
-        of exactly that, as scikit-learn defines them.
-        """
-        xp = self.xp
-        y_pred = self.forward(params.coefs, params.intercepts, X, training=True)
-        loss = self.loss_function(xp, Y, y_pred, sample_weight)
-        weight_sum = X.shape[0] if sample_weight is None else xp.sum(sample_weight)
-        if alpha:
-            loss = loss + 0.5 * alpha * squared_norm(xp, params.weights) / weight_sum
-        self.backward(params, grads, X, Y, sample_weight)
-        if alpha:
-            penalty = self._penalty_gradient
-            call_into(xp, "multiply", params.weights, alpha, out=penalty)
-            weight_grads = grads.weights
-            weight_grads += penalty
-        grads.flat /= weight_sum
-        return loss

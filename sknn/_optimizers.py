@@ -1,34 +1,49 @@
 """Stochastic optimizers over one flat parameter buffer.
 
-Each optimizer is constructed with its hyper-parameters, then ``update(params,
-grads)`` changes the flat buffer in place with a few whole-buffer operations.
-``iteration_ends(time_step)`` runs after every epoch (learning-rate
-schedules) and ``on_plateau(message, verbose)`` decides, when the monitored
-quantity stops improving, whether to stop (True) or to carry on with a
-smaller learning rate (``learning_rate='adaptive'``). The in-place updates
-reproduce scikit-learn's arithmetic operation for operation.
+Each optimizer is constructed with its hyper-parameters, then
+``step(params, raw_grads, alpha, weight_sum)`` changes the flat buffer in
+place. ``raw_grads`` is the gradient summed over the batch without the L2
+term; the step uses scikit-learn's penalised mean gradient
+``(raw + alpha W) / weight_sum`` (``W``: the weights, the first ``n_coefs``
+entries), formed on the fly. ``update(params, grads)`` takes a gradient that
+is already that mean. ``iteration_ends(time_step)`` runs after every epoch
+(learning-rate schedules) and ``on_plateau(message, verbose)`` decides, when
+the monitored quantity stops improving, whether to stop (True) or to carry on
+with a smaller learning rate (``learning_rate='adaptive'``).
+
+On NumPy arrays a step is one compiled pass over the buffer
+(``sknn._cpu``); elsewhere it is a few whole-buffer array-API operations.
+Both reproduce scikit-learn's arithmetic operation for operation.
 """
 
 import math
 
 import array_api_compat
+import numpy as np
 
-from sknn._inplace import call_into
+from sknn import _cpu
+from sknn._inplace import call_into, squared_norm
+
+
+# NumPy arrays of these dtypes take the compiled steps.
+_COMPILED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 class _Schedule:
-    """The learning-rate schedules shared by every optimizer.
+    """The learning-rate schedules, and the step shared by every optimizer.
 
     constant: ``lr = lr0``. invscaling: ``lr = lr0 / (t + 1) ** power_t`` after
     each epoch, ``t`` the number of samples seen. adaptive: ``lr0 /= 5`` on a
     plateau, stopping once ``lr0 <= 1e-6``.
     """
 
-    def __init__(self, learning_rate_init, schedule="constant", power_t=0.5):
+    def __init__(self, params, learning_rate_init, schedule="constant", power_t=0.5, n_coefs=None):
         self.base_rate = float(learning_rate_init)
         self.learning_rate = float(learning_rate_init)
         self.schedule = schedule
         self.power_t = power_t
+        self.n_coefs = params.shape[0] if n_coefs is None else int(n_coefs)
+        self._buffers = None
 
     def iteration_ends(self, time_step):
         """Apply the 'invscaling' decay at the end of an epoch."""
@@ -48,15 +63,47 @@ class _Schedule:
         _report(verbose, message + " Setting learning rate to %f" % self.learning_rate)
         return False
 
-
     def schedule_rate(self):
         """The rate the schedule sets (what the training log reports)."""
         return self.learning_rate
 
     def continues(self, params):
         """True when this optimizer's state has the shape and dtype of ``params``."""
-        state = self._state()
+        state = self._state()[0]
         return state.shape == params.shape and state.dtype == params.dtype
+
+    def step(self, params, raw_grads, alpha=0.0, weight_sum=1.0):
+        """One step on ``params`` in place, from the raw summed gradient.
+
+        ``raw_grads`` may be overwritten. Returns the squared L2 norm of the
+        weights before the step when ``alpha`` is non-zero (the batch loss's
+        penalty needs it), else 0.
+        """
+        self._advance()
+        if type(params) is np.ndarray and params.dtype in _COMPILED_DTYPES:
+            kernel = _cpu.specialised(self._compiled_kernel, params.dtype)
+            return kernel(params, raw_grads, *self._state(), self.n_coefs,
+                          *self._hyper_parameters(), alpha, weight_sum)
+        xp = array_api_compat.array_namespace(params)
+        weights = params[: self.n_coefs]
+        norm = squared_norm(xp, weights) if alpha else 0.0
+        if alpha:
+            penalty, _ = self._scratch(xp, params)
+            penalty = penalty[: self.n_coefs]
+            call_into(xp, "multiply", weights, alpha, out=penalty)
+            raw_weights = raw_grads[: self.n_coefs]
+            raw_weights += penalty
+        if not _is_one(weight_sum):
+            raw_grads /= weight_sum
+        self._update(xp, params, raw_grads)
+        return norm
+
+    def update(self, params, grads):
+        """One step on ``params`` in place, from the penalised mean gradient."""
+        self.step(params, grads)
+
+    def _advance(self):
+        """Per-step bookkeeping before the update (Adam's step count)."""
 
     def _scratch(self, xp, params):
         """Two work buffers shaped like ``params``, made once (never pickled)."""
@@ -85,6 +132,10 @@ def _step_by_rms(xp, params, direction, average, rate, epsilon, scratch, change)
     params += change
 
 
+def _is_one(value):
+    return isinstance(value, (int, float)) and value == 1
+
+
 def _report(verbose, message):
     if verbose:
         print(message)
@@ -104,23 +155,29 @@ class SGD(_Schedule):
     learning_rate_init, schedule, power_t : see ``_Schedule``.
     momentum : float in [0, 1]
     nesterov : bool
+    n_coefs : int, default=None
+        Length of the prefix of the buffer holding weights (what L2 penalises);
+        None: all of it.
     """
 
     def __init__(
-        self, xp, params, learning_rate_init, schedule, momentum, nesterov, power_t
+        self, xp, params, learning_rate_init, schedule, momentum, nesterov, power_t,
+        n_coefs=None,
     ):
-        super().__init__(learning_rate_init, schedule, power_t)
+        super().__init__(params, learning_rate_init, schedule, power_t, n_coefs)
         self.momentum = momentum
         self.nesterov = nesterov
         self.velocity = xp.zeros_like(params)
-        self._buffers = None
 
     def _state(self):
-        return self.velocity
+        return (self.velocity,)
 
-    def update(self, params, grads):
-        """One step on ``params`` in place."""
-        xp = array_api_compat.array_namespace(params)
+    _compiled_kernel = staticmethod(_cpu.sgd_step)
+
+    def _hyper_parameters(self):
+        return self.learning_rate, self.momentum, self.nesterov
+
+    def _update(self, xp, params, grads):
         step, change = self._scratch(xp, params)
         call_into(xp, "multiply", grads, self.learning_rate, out=step)  # lr * g
         self.velocity *= self.momentum
@@ -147,35 +204,51 @@ class Adam(_Schedule):
     learning_rate_init, schedule : see ``_Schedule``.
     beta_1, beta_2 : float in [0, 1)
     epsilon : float > 0
+    n_coefs : int, default=None
+        See ``SGD``.
     """
 
-    def __init__(self, xp, params, learning_rate_init, schedule, beta_1, beta_2, epsilon):
-        super().__init__(learning_rate_init, schedule)
+    def __init__(
+        self, xp, params, learning_rate_init, schedule, beta_1, beta_2, epsilon, n_coefs=None
+    ):
+        super().__init__(params, learning_rate_init, schedule, n_coefs=n_coefs)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.t = 0
         self.first_moment = xp.zeros_like(params)
         self.second_moment = xp.zeros_like(params)
-        self._buffers = None
 
     def iteration_ends(self, time_step):
         """Adam's rate comes from its own step count, not a schedule."""
 
     def _state(self):
-        return self.first_moment
+        return self.first_moment, self.second_moment
 
     def schedule_rate(self):
         """The base rate (the bias-corrected one changes every step)."""
         return self.base_rate
 
-    def update(self, params, grads):
-        """One step on ``params`` in place."""
+    def _advance(self):
         self.t += 1
         self.learning_rate = (
             self.base_rate
             * math.sqrt(1 - self.beta_2**self.t)
             / (1 - self.beta_1**self.t)
         )
-        xp = array_api_compat.array_namespace(params)
+
+    def _weight_decay(self):
+        """What the weights are multiplied by before each step (AdamW); 1: none."""
+        return 1.0
+
+    _compiled_kernel = staticmethod(_cpu.adam_step)
+
+    def _hyper_parameters(self):
+        return self.learning_rate, self.beta_1, self.beta_2, self.epsilon, self._weight_decay()
+
+    def _update(self, xp, params, grads):
+        decay = self._weight_decay()
+        if decay != 1.0:
+            weights = params[: self.n_coefs]
+            weights *= decay
         scratch, change = self._scratch(xp, params)
         self.first_moment *= self.beta_1
         call_into(xp, "multiply", grads, 1 - self.beta_1, out=scratch)
@@ -199,20 +272,26 @@ class RMSProp(_Schedule):
     rho : float in [0, 1)
         Decay of the running average of squared gradients.
     epsilon : float > 0
+    n_coefs : int, default=None
+        See ``SGD``.
     """
 
-    def __init__(self, xp, params, learning_rate_init, schedule, power_t, rho, epsilon):
-        super().__init__(learning_rate_init, schedule, power_t)
+    def __init__(
+        self, xp, params, learning_rate_init, schedule, power_t, rho, epsilon, n_coefs=None
+    ):
+        super().__init__(params, learning_rate_init, schedule, power_t, n_coefs)
         self.rho, self.epsilon = rho, epsilon
         self.mean_square = xp.zeros_like(params)
-        self._buffers = None
 
     def _state(self):
-        return self.mean_square
+        return (self.mean_square,)
 
-    def update(self, params, grads):
-        """One step on ``params`` in place."""
-        xp = array_api_compat.array_namespace(params)
+    _compiled_kernel = staticmethod(_cpu.rmsprop_step)
+
+    def _hyper_parameters(self):
+        return self.learning_rate, self.rho, self.epsilon
+
+    def _update(self, xp, params, grads):
         scratch, change = self._scratch(xp, params)
         _average_squares(xp, self.mean_square, grads, self.rho, scratch)
         _step_by_rms(xp, params, grads, self.mean_square,
@@ -240,13 +319,10 @@ class AdamW(Adam):
         self, xp, params, learning_rate_init, schedule, beta_1, beta_2, epsilon,
         weight_decay, n_decayed,
     ):
-        super().__init__(xp, params, learning_rate_init, schedule, beta_1, beta_2, epsilon)
+        super().__init__(
+            xp, params, learning_rate_init, schedule, beta_1, beta_2, epsilon, n_decayed
+        )
         self.weight_decay = weight_decay
-        self.n_decayed = n_decayed
 
-    def update(self, params, grads):
-        """One step on ``params`` in place."""
-        if self.weight_decay:
-            weights = params[: self.n_decayed]
-            weights *= 1.0 - self.base_rate * self.weight_decay
-        super().update(params, grads)
+    def _weight_decay(self):
+        return 1.0 - self.base_rate * self.weight_decay

@@ -64,11 +64,14 @@ def run_epoch(network, params, grads, optimizer, batches, alpha, log):
     """
     accumulated = 0.0
     for index, (X_batch, Y_batch, weight_batch) in enumerate(batches.epoch()):
-        batch_loss = network.loss_and_gradient(
-            params, grads, X_batch, Y_batch, weight_batch, alpha
-        )
+        total, weight_sum = network.gradient(params, grads, X_batch, Y_batch, weight_batch)
+        # The step forms the penalised mean gradient; it returns ||W||^2
+        # before the step, which the batch's loss adds as scikit-learn does.
+        norm = optimizer.step(params.flat, grads.flat, alpha, weight_sum)
+        batch_loss = total / weight_sum
+        if alpha:
+            batch_loss = batch_loss + (0.5 * alpha) * norm / weight_sum
         accumulated = accumulated + batch_loss * X_batch.shape[0]
-        optimizer.update(params.flat, grads.flat)
         log.batch_done(index)
     return to_float(accumulated) / batches.n_samples
 

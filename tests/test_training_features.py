@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from _reference import ACTIVATION_DEFINITIONS
 from sknn import MLPClassifier, MLPRegressor
+from sknn._init import initial_parameters
 from sknn._layout import ParameterLayout
 from sknn._network import FlatParameters, Network
 
@@ -82,12 +83,29 @@ def test_rmsprop_uses_rho(digits):
     assert not np.allclose(slow.coefs_[0], fast.coefs_[0])
 
 
-def test_default_initialisation_is_scikit_learns(digits):
+@pytest.mark.parametrize("activation", ["relu", "logistic"])
+def test_default_initialisation_is_scikit_learns(activation):
+    # scikit-learn draws each layer's weights, then its biases, from one
+    # RandomState (_init_coef); sknn draws the very same numbers.
+    theirs = sk.MLPClassifier((20,), activation=activation)
+    theirs._random_state = np.random.RandomState(3)
+    expected = [theirs._init_coef(a, b, np.float64) for a, b in [(64, 20), (20, 10)]]
+    coefs, intercepts = initial_parameters(
+        ParameterLayout([64, 20, 10]), [activation] * 2, np.random.RandomState(3)
+    )
+    for ours, (coef, intercept) in zip(zip(coefs, intercepts), expected):
+        np.testing.assert_array_equal(ours[0], coef)
+        np.testing.assert_array_equal(ours[1], intercept)
+
+
+def test_one_epoch_from_the_default_start_is_scikit_learns(digits):
+    # Same start, same batches, same updates; only the last bits of exp and
+    # of the matrix products may differ between machines' math libraries.
     X, y, _, _ = digits
     ours = MLPClassifier((20,), max_iter=1, random_state=3).fit(X, y)
     theirs = sk.MLPClassifier((20,), max_iter=1, random_state=3).fit(X, y)
     for a, b in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):
-        np.testing.assert_array_equal(a, b)
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
 
 
 def initial_weights(init, activation="relu", units=(400,)):

@@ -1,0 +1,73 @@
+/* sknn's elementwise kernels for the compiled CPU engine, for float and double.
+ *
+ * Each kernel is written once in kernels_real.h against REAL and NAME(), and
+ * included twice below. The arithmetic follows scikit-learn operation for
+ * operation (the build turns off contraction into fused multiply-adds), so
+ * the optimizer updates give the same bits as its NumPy code; exp, log and
+ * tanh come from the C library.
+ */
+#ifndef SKNN_KERNELS_H
+#define SKNN_KERNELS_H
+
+#include <float.h>
+#include <stddef.h>
+#include <string.h>
+#include <tgmath.h>
+
+/* Each .pyx includes what it needs of these. */
+#if defined(__GNUC__)
+#define SKNN_KERNEL static __attribute__((unused))
+#else
+#define SKNN_KERNEL static
+#endif
+
+/* An AVX2 build of the hot loops beside the baseline one, chosen at load time. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define SKNN_VECTORIZED __attribute__((target_clones("avx2", "default")))
+#else
+#define SKNN_VECTORIZED
+#endif
+
+/* Activation codes, shared with sknn/_cpu/_codes.py. */
+enum {
+    SKNN_IDENTITY = 0,
+    SKNN_LOGISTIC = 1,
+    SKNN_TANH = 2,
+    SKNN_RELU = 3,
+    SKNN_LEAKY_RELU = 4,
+    SKNN_ELU = 5,
+    SKNN_GELU = 6,
+    SKNN_SOFTPLUS = 7,
+    SKNN_SOFTMAX = 8,
+    SKNN_EXP = 9
+};
+
+/* Whether x is a power of two, so that dividing by it is multiplying by
+ * its exact inverse. */
+SKNN_KERNEL int sknn_is_power_of_two(double x)
+{
+    int exponent;
+    return x > 0 && frexp(x, &exponent) == 0.5;
+}
+
+#define SKNN_LEAKY_SLOPE 0.01
+#define SKNN_GELU_C 0.7978845608028654 /* sqrt(2 / pi) */
+#define SKNN_GELU_CUBIC 0.044715
+
+#define REAL float
+#define NAME(name) name##_float
+#define REAL_EPSILON FLT_EPSILON
+#include "kernels_real.h"
+#undef REAL
+#undef NAME
+#undef REAL_EPSILON
+
+#define REAL double
+#define NAME(name) name##_double
+#define REAL_EPSILON DBL_EPSILON
+#include "kernels_real.h"
+#undef REAL
+#undef NAME
+#undef REAL_EPSILON
+
+#endif

@@ -1,0 +1,62 @@
+# Declarations of kernels.h (float and double versions of each kernel).
+
+cdef extern from "kernels.h" nogil:
+    enum:
+        SKNN_IDENTITY
+        SKNN_LOGISTIC
+        SKNN_TANH
+        SKNN_RELU
+        SKNN_LEAKY_RELU
+        SKNN_ELU
+        SKNN_GELU
+        SKNN_SOFTPLUS
+        SKNN_SOFTMAX
+        SKNN_EXP
+
+    void take_rows_float(const float *X, Py_ssize_t row_stride, Py_ssize_t col_stride,
+                         Py_ssize_t n_cols, const Py_ssize_t *rows, Py_ssize_t n_rows, float *out)
+    void take_rows_double(const double *X, Py_ssize_t row_stride, Py_ssize_t col_stride,
+                          Py_ssize_t n_cols, const Py_ssize_t *rows, Py_ssize_t n_rows, double *out)
+
+    void bias_activate_float(float *Z, const float *b, Py_ssize_t n, Py_ssize_t m, int kind, float *pre)
+    void bias_activate_double(double *Z, const double *b, Py_ssize_t n, Py_ssize_t m, int kind, double *pre)
+
+    void multiply_into_float(float *out, const float *a, const float *b, Py_ssize_t size)
+    void multiply_into_double(double *out, const double *a, const double *b, Py_ssize_t size)
+
+    void derivative_float(float *D, const float *A, const float *pre, const float *mask,
+                          Py_ssize_t size, int kind)
+    void derivative_double(double *D, const double *A, const double *pre, const double *mask,
+                           Py_ssize_t size, int kind)
+
+    double delta_and_loss_float(const float *P, const float *Y, const float *w, float *D,
+                                Py_ssize_t n, Py_ssize_t m, int output)
+    double delta_and_loss_double(const double *P, const double *Y, const double *w, double *D,
+                                 Py_ssize_t n, Py_ssize_t m, int output)
+
+    void column_sums_float(const float *D, Py_ssize_t n, Py_ssize_t m, float *out)
+    void column_sums_double(const double *D, Py_ssize_t n, Py_ssize_t m, double *out)
+
+    int sknn_is_power_of_two(double x)
+
+    double sgd_block_float(float *p, const float *raw, float *velocity, Py_ssize_t size,
+                           double lr, double momentum, int nesterov, double alpha,
+                           double weight_sum, int exact_inverse)
+    double sgd_block_double(double *p, const double *raw, double *velocity, Py_ssize_t size,
+                            double lr, double momentum, int nesterov, double alpha,
+                            double weight_sum, int exact_inverse)
+
+    double adam_block_float(float *p, const float *raw, float *m, float *v, Py_ssize_t size,
+                            double lr_t, double beta_1, double beta_2, double epsilon,
+                            double alpha, double weight_sum, int exact_inverse, double decay)
+    double adam_block_double(double *p, const double *raw, double *m, double *v,
+                             Py_ssize_t size, double lr_t, double beta_1, double beta_2,
+                             double epsilon, double alpha, double weight_sum,
+                             int exact_inverse, double decay)
+
+    double rmsprop_block_float(float *p, const float *raw, float *ms, Py_ssize_t size,
+                               double lr, double rho, double epsilon, double alpha,
+                               double weight_sum, int exact_inverse)
+    double rmsprop_block_double(double *p, const double *raw, double *ms, Py_ssize_t size,
+                                double lr, double rho, double epsilon, double alpha,
+                                double weight_sum, int exact_inverse)

@@ -1,0 +1,354 @@
+/* Kernels over REAL (float or double); included twice by kernels.h.
+ * Matrices are row-major; n rows of m columns. */
+
+/* out <- X[rows], X read with strides (in elements), out row-major. The
+ * rows a few places ahead are prefetched: each row is a separate trip to
+ * memory, and overlapping those trips is most of the speed of a gather. */
+#define SKNN_PREFETCH_AHEAD 4
+SKNN_KERNEL void NAME(take_rows)(const REAL *X, ptrdiff_t row_stride, ptrdiff_t col_stride,
+                                 ptrdiff_t n_cols, const ptrdiff_t *rows, ptrdiff_t n_rows,
+                                 REAL *out)
+{
+    for (ptrdiff_t i = 0; i < n_rows; i++) {
+        const REAL *row = X + rows[i] * row_stride;
+        REAL *dst = out + i * n_cols;
+        if (col_stride == 1) {
+#if defined(__GNUC__)
+            if (i + SKNN_PREFETCH_AHEAD < n_rows) {
+                const char *ahead = (const char *)(X + rows[i + SKNN_PREFETCH_AHEAD] * row_stride);
+                for (size_t b = 0; b < (size_t)n_cols * sizeof(REAL); b += 64)
+                    __builtin_prefetch(ahead + b, 0, 0);
+            }
+#endif
+            memcpy(dst, row, (size_t)n_cols * sizeof(REAL));
+        } else {
+            for (ptrdiff_t j = 0; j < n_cols; j++) dst[j] = row[j * col_stride];
+        }
+    }
+}
+
+/* ---- activations: Z <- f(Z + b), row by row ---------------------------- */
+
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(bias_identity)(REAL *restrict Z, const REAL *restrict b, ptrdiff_t n, ptrdiff_t m)
+{
+    for (ptrdiff_t i = 0; i < n; i++)
+        for (ptrdiff_t j = 0; j < m; j++) Z[i * m + j] += b[j];
+}
+
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(bias_relu)(REAL *restrict Z, const REAL *restrict b, ptrdiff_t n, ptrdiff_t m)
+{
+    for (ptrdiff_t i = 0; i < n; i++)
+        for (ptrdiff_t j = 0; j < m; j++) {
+            REAL z = Z[i * m + j] + b[j];
+            Z[i * m + j] = z < 0 ? (REAL)0 : z; /* NaN stays NaN */
+        }
+}
+
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(bias_leaky_relu)(REAL *restrict Z, const REAL *restrict b, ptrdiff_t n, ptrdiff_t m)
+{
+    const REAL slope = (REAL)SKNN_LEAKY_SLOPE;
+    for (ptrdiff_t i = 0; i < n; i++)
+        for (ptrdiff_t j = 0; j < m; j++) {
+            REAL z = Z[i * m + j] + b[j];
+            Z[i * m + j] = z > 0 ? z : slope * z;
+        }
+}
+
+/* SciPy's expit: exp(-z) may overflow to inf, giving exactly 0. */
+SKNN_KERNEL REAL NAME(logistic)(REAL z)
+{
+    return 1 / (1 + exp(-z));
+}
+
+SKNN_KERNEL REAL NAME(gelu)(REAL z)
+{
+    const REAL c = (REAL)SKNN_GELU_C, cubic = (REAL)SKNN_GELU_CUBIC;
+    return (REAL)0.5 * z * (1 + tanh(c * (z + cubic * z * z * z)));
+}
+
+/* The activations that call the C library, one element at a time. */
+SKNN_KERNEL REAL NAME(scalar_activation)(REAL z, int kind)
+{
+    switch (kind) {
+    case SKNN_LOGISTIC: return NAME(logistic)(z);
+    case SKNN_TANH: return tanh(z);
+    case SKNN_ELU: return z > 0 ? z : expm1(z < 0 ? z : 0);
+    case SKNN_GELU: return NAME(gelu)(z);
+    case SKNN_SOFTPLUS: return (z > 0 ? z : 0) + log1p(exp(-fabs(z)));
+    case SKNN_EXP: return exp(z);
+    default: return z;
+    }
+}
+
+/* Sum of a[0..n), added in NumPy's pairwise order, so a row sum gives
+ * the bits of numpy.sum(axis=1). */
+SKNN_KERNEL REAL NAME(pairwise_sum)(const REAL *a, ptrdiff_t n)
+{
+    if (n < 8) {
+        REAL total = (REAL)-0.0;
+        for (ptrdiff_t i = 0; i < n; i++) total += a[i];
+        return total;
+    }
+    if (n <= 128) {
+        REAL r[8];
+        ptrdiff_t i;
+        for (int k = 0; k < 8; k++) r[k] = a[k];
+        for (i = 8; i < n - n % 8; i += 8)
+            for (int k = 0; k < 8; k++) r[k] += a[i + k];
+        REAL total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; i < n; i++) total += a[i];
+        return total;
+    }
+    ptrdiff_t half = n / 2;
+    half -= half % 8;
+    return NAME(pairwise_sum)(a, half) + NAME(pairwise_sum)(a + half, n - half);
+}
+
+/* Row-wise softmax, shifted by the row maximum. */
+SKNN_KERNEL void NAME(softmax_rows)(REAL *Z, ptrdiff_t n, ptrdiff_t m)
+{
+    for (ptrdiff_t i = 0; i < n; i++) {
+        REAL *z = Z + i * m;
+        REAL top = z[0];
+        for (ptrdiff_t j = 1; j < m; j++) top = z[j] > top ? z[j] : top;
+        for (ptrdiff_t j = 0; j < m; j++) z[j] = exp(z[j] - top);
+        REAL total = NAME(pairwise_sum)(z, m);
+        for (ptrdiff_t j = 0; j < m; j++) z[j] /= total;
+    }
+}
+
+/* Z <- f(Z + b); pre (when not NULL) keeps Z + b, for GELU's derivative. */
+SKNN_KERNEL void NAME(bias_activate)(REAL *Z, const REAL *b, ptrdiff_t n, ptrdiff_t m, int kind,
+                                REAL *pre)
+{
+    if (kind == SKNN_RELU) { NAME(bias_relu)(Z, b, n, m); return; }
+    if (kind == SKNN_LEAKY_RELU) { NAME(bias_leaky_relu)(Z, b, n, m); return; }
+    NAME(bias_identity)(Z, b, n, m);
+    if (pre != NULL) memcpy(pre, Z, (size_t)(n * m) * sizeof(REAL));
+    if (kind == SKNN_IDENTITY) return;
+    if (kind == SKNN_SOFTMAX) { NAME(softmax_rows)(Z, n, m); return; }
+    for (ptrdiff_t k = 0; k < n * m; k++) Z[k] = NAME(scalar_activation)(Z[k], kind);
+}
+
+/* ---- derivatives: D <- D * f'(z), written from A = f(z) --------------- */
+
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(relu_derivative)(REAL *restrict D, const REAL *restrict A, ptrdiff_t size)
+{
+    for (ptrdiff_t k = 0; k < size; k++) D[k] = A[k] == 0 ? (REAL)0 : D[k];
+}
+
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(leaky_relu_derivative)(REAL *restrict D, const REAL *restrict A, ptrdiff_t size)
+{
+    const REAL slope = (REAL)SKNN_LEAKY_SLOPE;
+    for (ptrdiff_t k = 0; k < size; k++) D[k] = A[k] > 0 ? D[k] : slope * D[k];
+}
+
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(logistic_derivative)(REAL *restrict D, const REAL *restrict A, ptrdiff_t size)
+{
+    for (ptrdiff_t k = 0; k < size; k++) D[k] = D[k] * A[k] * (1 - A[k]);
+}
+
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(tanh_derivative)(REAL *restrict D, const REAL *restrict A, ptrdiff_t size)
+{
+    for (ptrdiff_t k = 0; k < size; k++) D[k] *= 1 - A[k] * A[k];
+}
+
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(elu_derivative)(REAL *restrict D, const REAL *restrict A, ptrdiff_t size)
+{
+    for (ptrdiff_t k = 0; k < size; k++) D[k] = A[k] > 0 ? D[k] : D[k] * (A[k] + 1);
+}
+
+SKNN_KERNEL void NAME(softplus_derivative)(REAL *D, const REAL *A, ptrdiff_t size)
+{
+    for (ptrdiff_t k = 0; k < size; k++) D[k] *= -expm1(-A[k]);
+}
+
+SKNN_KERNEL void NAME(gelu_derivative)(REAL *D, const REAL *Z, ptrdiff_t size)
+{
+    const REAL c = (REAL)SKNN_GELU_C, cubic = (REAL)SKNN_GELU_CUBIC;
+    for (ptrdiff_t k = 0; k < size; k++) {
+        REAL z = Z[k], t = tanh(c * (z + cubic * z * z * z));
+        D[k] *= (REAL)0.5 * (1 + t) + (REAL)0.5 * z * (1 - t * t) * c * (1 + 3 * cubic * z * z);
+    }
+}
+
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(multiply_into)(REAL *restrict out, const REAL *restrict a,
+                                     const REAL *restrict b, ptrdiff_t size)
+{
+    for (ptrdiff_t k = 0; k < size; k++) out[k] = a[k] * b[k];
+}
+
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(scale_by)(REAL *restrict D, const REAL *restrict factor, ptrdiff_t size)
+{
+    for (ptrdiff_t k = 0; k < size; k++) D[k] *= factor[k];
+}
+
+/* D <- D * mask (dropout, when mask is not NULL), then D * f'(z). */
+SKNN_KERNEL void NAME(derivative)(REAL *D, const REAL *A, const REAL *pre, const REAL *mask,
+                             ptrdiff_t size, int kind)
+{
+    if (mask != NULL) NAME(scale_by)(D, mask, size);
+    switch (kind) {
+    case SKNN_RELU: NAME(relu_derivative)(D, A, size); break;
+    case SKNN_LEAKY_RELU: NAME(leaky_relu_derivative)(D, A, size); break;
+    case SKNN_LOGISTIC: NAME(logistic_derivative)(D, A, size); break;
+    case SKNN_TANH: NAME(tanh_derivative)(D, A, size); break;
+    case SKNN_ELU: NAME(elu_derivative)(D, A, size); break;
+    case SKNN_SOFTPLUS: NAME(softplus_derivative)(D, A, size); break;
+    case SKNN_GELU: NAME(gelu_derivative)(D, pre, size); break;
+    default: break;
+    }
+}
+
+/* ---- the output layer: D <- (P - Y) w, and the summed loss --------------- */
+
+SKNN_KERNEL REAL NAME(clip_probability)(REAL p)
+{
+    const REAL eps = (REAL)REAL_EPSILON;
+    return p < eps ? eps : (p > 1 - eps ? 1 - eps : p);
+}
+
+/* Loss of one output value p against its target y, for the canonical loss
+ * of the output activation (see sknn/_losses.py). */
+SKNN_KERNEL REAL NAME(output_loss)(REAL p, REAL y, int output)
+{
+    switch (output) {
+    case SKNN_SOFTMAX: return y == 0 ? (REAL)0 : -y * log(NAME(clip_probability)(p));
+    case SKNN_LOGISTIC: {
+        REAL q = NAME(clip_probability)(p);
+        return -(y * log(q) + (1 - y) * log(1 - q));
+    }
+    case SKNN_EXP: return (y > 0 ? y * log(y / p) : (REAL)0) - y + p;
+    default: return (REAL)0.5 * (y - p) * (y - p);
+    }
+}
+
+/* D = (P - Y) * w (w may be NULL); returns sum_i w_i loss_i. The canonical
+ * output activation/loss pairs make P - Y the loss's gradient with respect to
+ * the output layer's pre-activation. */
+SKNN_KERNEL double NAME(delta_and_loss)(const REAL *P, const REAL *Y, const REAL *w, REAL *D,
+                                   ptrdiff_t n, ptrdiff_t m, int output)
+{
+    double total = 0;
+    for (ptrdiff_t i = 0; i < n; i++) {
+        double row_loss = 0;
+        for (ptrdiff_t j = 0; j < m; j++) {
+            ptrdiff_t k = i * m + j;
+            D[k] = P[k] - Y[k];
+            if (w != NULL) D[k] *= w[i];
+            row_loss += NAME(output_loss)(P[k], Y[k], output);
+        }
+        total += w == NULL ? row_loss : row_loss * w[i];
+    }
+    return total;
+}
+
+/* out[j] = sum_i D[i, j], rows added in order (NumPy's order for axis 0). */
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(column_sums)(const REAL *restrict D, ptrdiff_t n, ptrdiff_t m, REAL *restrict out)
+{
+    for (ptrdiff_t j = 0; j < m; j++) out[j] = D[j];
+    for (ptrdiff_t i = 1; i < n; i++)
+        for (ptrdiff_t j = 0; j < m; j++) out[j] += D[i * m + j];
+}
+
+/* ---- optimizer steps on the flat buffer ------------------------------------
+ * Each takes the raw gradient (the weighted sum over the batch) and forms
+ * scikit-learn's penalised mean gradient on the fly,
+ *     g = (raw + w alpha) / weight_sum,
+ * with alpha = 0 for the biases (the caller steps them as a second block).
+ * Dividing by a power of two is multiplying by its exact inverse, which is
+ * faster and gives the same bits. Each block returns sum w^2 over its
+ * entries before the step (what the batch's loss adds for the L2 term).
+ * Hyper-parameters arrive as double and are rounded to REAL as NumPy rounds
+ * a Python float scalar; 1 - beta is formed in double first, as Python does.
+ */
+
+/* The loop of one optimizer: declares g for BODY, accumulates the norm.
+ * exact_inverse: weight_sum is a power of two (see sknn_is_power_of_two). */
+#define SKNN_STEP_LOOP(BODY)                                                      \
+    const REAL a_ = (REAL)alpha, total_ = (REAL)weight_sum;                       \
+    const REAL inverse_ = (REAL)(1.0 / weight_sum);                               \
+    REAL norm_ = 0;                                                               \
+    if (exact_inverse) {                                                          \
+        _Pragma("omp simd reduction(+:norm_)")                                    \
+        for (ptrdiff_t i = 0; i < size; i++) {                                    \
+            REAL w = p[i];                                                        \
+            norm_ += w * w;                                                       \
+            REAL g = (raw[i] + w * a_) * inverse_;                                \
+            BODY                                                                  \
+        }                                                                         \
+    } else {                                                                      \
+        _Pragma("omp simd reduction(+:norm_)")                                    \
+        for (ptrdiff_t i = 0; i < size; i++) {                                    \
+            REAL w = p[i];                                                        \
+            norm_ += w * w;                                                       \
+            REAL g = (raw[i] + w * a_) / total_;                                  \
+            BODY                                                                  \
+        }                                                                         \
+    }                                                                             \
+    return (double)norm_;
+
+/* SGD with momentum: v <- momentum v - lr g; w <- w + v, or with Nesterov
+ * w <- w + momentum v - lr g. */
+SKNN_VECTORIZED
+SKNN_KERNEL double NAME(sgd_block)(REAL *restrict p, const REAL *restrict raw,
+                                   REAL *restrict velocity, ptrdiff_t size, double lr,
+                                   double momentum, int nesterov, double alpha,
+                                   double weight_sum, int exact_inverse)
+{
+    const REAL rate = (REAL)lr, mu = (REAL)momentum;
+    SKNN_STEP_LOOP(
+        REAL step = g * rate;
+        REAL v = velocity[i] * mu - step;
+        velocity[i] = v;
+        p[i] = w + (nesterov ? v * mu - step : v);
+    )
+}
+
+/* Adam: m <- b1 m + (1 - b1) g; v <- b2 v + (1 - b2) g^2;
+ * w <- w * decay - lr_t m / (sqrt(v) + eps); decay is AdamW's shrink of the
+ * weights, 1 for Adam (multiplying by 1 changes no bit). */
+SKNN_VECTORIZED
+SKNN_KERNEL double NAME(adam_block)(REAL *restrict p, const REAL *restrict raw, REAL *restrict m,
+                                    REAL *restrict v, ptrdiff_t size, double lr_t,
+                                    double beta_1, double beta_2, double epsilon, double alpha,
+                                    double weight_sum, int exact_inverse, double decay)
+{
+    const REAL b1 = (REAL)beta_1, keep_1 = (REAL)(1 - beta_1);
+    const REAL b2 = (REAL)beta_2, keep_2 = (REAL)(1 - beta_2);
+    const REAL minus_rate = (REAL)(-lr_t), eps = (REAL)epsilon, shrink = (REAL)decay;
+    SKNN_STEP_LOOP(
+        REAL mi = m[i] * b1 + g * keep_1;
+        REAL vi = v[i] * b2 + g * g * keep_2;
+        m[i] = mi;
+        v[i] = vi;
+        p[i] = w * shrink + mi * minus_rate / (sqrt(vi) + eps);
+    )
+}
+
+/* RMSProp: v <- rho v + (1 - rho) g^2; w <- w - lr g / (sqrt(v) + eps). */
+SKNN_VECTORIZED
+SKNN_KERNEL double NAME(rmsprop_block)(REAL *restrict p, const REAL *restrict raw,
+                                       REAL *restrict ms, ptrdiff_t size, double lr, double rho,
+                                       double epsilon, double alpha, double weight_sum,
+                                       int exact_inverse)
+{
+    const REAL r = (REAL)rho, keep = (REAL)(1 - rho), minus_rate = (REAL)(-lr);
+    const REAL eps = (REAL)epsilon;
+    SKNN_STEP_LOOP(
+        REAL vi = ms[i] * r + g * g * keep;
+        ms[i] = vi;
+        p[i] = w + g * minus_rate / (sqrt(vi) + eps);
+    )
+}
