@@ -44,8 +44,15 @@ def _is_ready(estimator, X):
         and X.shape[0] > 0
         and X.shape[1] == estimator.n_features_in_
         and not hasattr(estimator, "feature_names_in_")
-        and bool(np.isfinite(np.sum(X)))  # scikit-learn's own first test
+        and _sum_is_finite(X)
     )
+
+
+def _sum_is_finite(X):
+    """scikit-learn's own first test for NaN and infinity (a large sum may overflow:
+    then validate_data looks element by element)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(np.sum(X)))
 
 
 def prediction_network(xp, layer_units, hidden_activation, output_activation, dtype, device,

@@ -1,10 +1,11 @@
 """The network's loss and gradient: exact, portable, and scikit-learn's loss.
 
 Every (hidden activation x output activation/loss) pair is checked on a tiny
-float64 network ``[4, 5, 3, k]``: the gradient that ``loss_and_gradient``
-writes is the gradient of the loss it returns (central finite differences),
-array_api_strict computes the same numbers as NumPy, and the reported loss is
-scikit-learn's loss plus its L2 term.
+float64 network ``[4, 5, 3, k]``, with both engines (the portable array-API
+``Network`` and the compiled ``CompiledNetwork``): the gradient that
+``loss_and_gradient`` writes is the gradient of the loss it returns (central
+finite differences), array_api_strict computes the same numbers as NumPy,
+and the reported loss is scikit-learn's loss plus its L2 term.
 """
 
 import array_api_compat.numpy as npx
@@ -19,6 +20,7 @@ from sknn._activations import HIDDEN_ACTIVATIONS
 from _reference import ACTIVATION_DEFINITIONS
 from sknn._backend import to_numpy
 from sknn._layout import ParameterLayout
+from sknn._cpu.network import CompiledNetwork
 from sknn._network import FlatParameters, Network
 
 N_SAMPLES = 7
@@ -37,6 +39,11 @@ OUTPUTS = [
     ("logistic", 2),
 ]
 OUTPUT_IDS = [f"{name}-{k}out" for name, k in OUTPUTS]
+
+# The two engines that run a network on NumPy data.
+engines = pytest.mark.parametrize(
+    "engine", [Network, CompiledNetwork], ids=["portable", "compiled"]
+)
 
 
 def make_problem(output, n_outputs, weighted, seed=0):
@@ -58,12 +65,14 @@ def make_problem(output, n_outputs, weighted, seed=0):
     return layout, flat, X, Y, sample_weight
 
 
-def loss_and_gradient(xp, layout, hidden, output, flat, X, Y, sample_weight, alpha):
+def loss_and_gradient(
+    xp, layout, hidden, output, flat, X, Y, sample_weight, alpha, engine=Network
+):
     """sknn's penalised loss (float) and flat gradient (NumPy) in namespace ``xp``."""
     as_xp = (lambda a: a) if xp is npx else xp.asarray
     params = FlatParameters(xp, layout, as_xp(np.array(flat)))
     grads = FlatParameters(xp, layout, xp.zeros_like(params.flat))
-    network = Network(xp, layout, hidden, output, params.flat.dtype, None, X.shape[0])
+    network = engine(xp, layout, hidden, output, params.flat.dtype, None, X.shape[0])
     X = X if sp.issparse(X) else as_xp(X)
     sample_weight = None if sample_weight is None else as_xp(sample_weight)
     loss = network.loss_and_gradient(params, grads, X, as_xp(Y), sample_weight, alpha)
@@ -96,27 +105,33 @@ def l2_term(layout, flat, sample_weight, alpha):
     return 0.5 * alpha * np.dot(weights, weights) / weight_sum
 
 
+@engines
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 @pytest.mark.parametrize(("output", "n_outputs"), OUTPUTS, ids=OUTPUT_IDS)
 @pytest.mark.parametrize("hidden", HIDDEN_ACTIVATIONS)
 def test_gradient_matches_finite_differences_of_reported_loss(
-    hidden, output, n_outputs, weighted
+    hidden, output, n_outputs, weighted, engine
 ):
     layout, flat, X, Y, sw = make_problem(output, n_outputs, weighted)
 
     def loss_at(point):
-        return loss_and_gradient(npx, layout, hidden, output, point, X, Y, sw, ALPHA)[0]
+        return loss_and_gradient(
+            npx, layout, hidden, output, point, X, Y, sw, ALPHA, engine
+        )[0]
 
-    _, gradient = loss_and_gradient(npx, layout, hidden, output, flat, X, Y, sw, ALPHA)
+    _, gradient = loss_and_gradient(
+        npx, layout, hidden, output, flat, X, Y, sw, ALPHA, engine
+    )
 
     assert_allclose(
         gradient, finite_difference_gradient(loss_at, flat), rtol=1e-5, atol=1e-8
     )
 
 
+@engines
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 def test_multi_output_squared_error_gradient_is_exact_gradient_of_reported_loss(
-    weighted,
+    weighted, engine
 ):
     # scikit-learn (its issue 8349) reports 0.5 * mean over outputs of the mean
     # squared error but back-propagates the gradient of the *sum* over outputs.
@@ -127,9 +142,13 @@ def test_multi_output_squared_error_gradient_is_exact_gradient_of_reported_loss(
     summed_over_outputs = 0.5 * np.average(((Y - y_pred) ** 2).sum(axis=1), weights=sw)
 
     def loss_at(point):
-        return loss_and_gradient(npx, layout, "tanh", "identity", point, X, Y, sw, ALPHA)[0]
+        return loss_and_gradient(
+            npx, layout, "tanh", "identity", point, X, Y, sw, ALPHA, engine
+        )[0]
 
-    loss, gradient = loss_and_gradient(npx, layout, "tanh", "identity", flat, X, Y, sw, ALPHA)
+    loss, gradient = loss_and_gradient(
+        npx, layout, "tanh", "identity", flat, X, Y, sw, ALPHA, engine
+    )
 
     assert loss == pytest.approx(
         summed_over_outputs + l2_term(layout, flat, sw, ALPHA), rel=1e-13
@@ -141,16 +160,17 @@ def test_multi_output_squared_error_gradient_is_exact_gradient_of_reported_loss(
     )
 
 
+@engines
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 @pytest.mark.parametrize(("output", "n_outputs"), OUTPUTS, ids=OUTPUT_IDS)
 @pytest.mark.parametrize("hidden", HIDDEN_ACTIVATIONS)
 def test_array_api_strict_gives_numpy_loss_and_gradient(
-    hidden, output, n_outputs, weighted
+    hidden, output, n_outputs, weighted, engine
 ):
     layout, flat, X, Y, sw = make_problem(output, n_outputs, weighted)
 
     numpy_loss, numpy_gradient = loss_and_gradient(
-        npx, layout, hidden, output, flat, X, Y, sw, ALPHA
+        npx, layout, hidden, output, flat, X, Y, sw, ALPHA, engine
     )
     strict_loss, strict_gradient = loss_and_gradient(
         array_api_strict, layout, hidden, output, flat, X, Y, sw, ALPHA
@@ -178,25 +198,29 @@ SKLEARN_LOSSES = [
     SKLEARN_LOSSES,
     ids=[f"{o}-{k}out-{f.__name__}" for o, k, f in SKLEARN_LOSSES],
 )
+@engines
 def test_loss_equals_sklearn_loss_plus_l2_term(
-    output, n_outputs, sklearn_loss, weighted
+    output, n_outputs, sklearn_loss, weighted, engine
 ):
     layout, flat, X, Y, sw = make_problem(output, n_outputs, weighted)
     coefs, intercepts = layout.unpack(np, flat)
     y_pred = reference_forward("relu", output, coefs, intercepts, X)
     expected = sklearn_loss(Y, y_pred, sw) + l2_term(layout, flat, sw, ALPHA)
 
-    loss, _ = loss_and_gradient(npx, layout, "relu", output, flat, X, Y, sw, ALPHA)
+    loss, _ = loss_and_gradient(
+        npx, layout, "relu", output, flat, X, Y, sw, ALPHA, engine
+    )
 
     assert loss == pytest.approx(expected, rel=1e-13)
 
 
+@engines
 @pytest.mark.parametrize(("output", "n_outputs"), OUTPUTS, ids=OUTPUT_IDS)
 @pytest.mark.parametrize("hidden", HIDDEN_ACTIVATIONS)
-def test_forward_equals_numpy_reference_forward(hidden, output, n_outputs):
+def test_forward_equals_numpy_reference_forward(hidden, output, n_outputs, engine):
     layout, flat, X, _, _ = make_problem(output, n_outputs, weighted=False)
     coefs, intercepts = layout.unpack(np, flat)
-    network = Network(npx, layout, hidden, output, np.float64, None, N_SAMPLES)
+    network = engine(npx, layout, hidden, output, np.float64, None, N_SAMPLES)
 
     y_pred = network.forward(coefs, intercepts, X)
 
@@ -226,19 +250,20 @@ def test_sparse_csr_input_gives_dense_loss_and_gradient(
     assert_allclose(sparse_gradient, dense_gradient, rtol=1e-12, atol=1e-15)
 
 
-def test_smaller_batch_reuses_leading_rows_of_buffers():
-    # A Network sized for max_rows serves a smaller last batch exactly as a
+@engines
+def test_smaller_batch_reuses_leading_rows_of_buffers(engine):
+    # A network sized for max_rows serves a smaller last batch exactly as a
     # network sized for that batch.
     layout, flat, X, Y, sw = make_problem("softmax", 3, weighted=True)
     params = FlatParameters(npx, layout, flat.copy())
-    big = Network(npx, layout, "relu", "softmax", np.float64, None, 3 * N_SAMPLES)
+    big = engine(npx, layout, "relu", "softmax", np.float64, None, 3 * N_SAMPLES)
     grads = FlatParameters(npx, layout, np.zeros_like(flat))
     X3, Y3, sw3 = np.tile(X, (3, 1)), np.tile(Y, (3, 1)), np.tile(sw, 3)
     big.loss_and_gradient(params, grads, X3, Y3, sw3, ALPHA)  # fill the buffers
 
     loss = big.loss_and_gradient(params, grads, X, Y, sw, ALPHA)
     expected_loss, expected_gradient = loss_and_gradient(
-        npx, layout, "relu", "softmax", flat, X, Y, sw, ALPHA
+        npx, layout, "relu", "softmax", flat, X, Y, sw, ALPHA, engine
     )
 
     assert float(loss) == pytest.approx(expected_loss, rel=1e-14)

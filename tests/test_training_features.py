@@ -14,6 +14,7 @@ from _reference import ACTIVATION_DEFINITIONS
 from sknn import MLPClassifier, MLPRegressor
 from sknn._init import initial_parameters
 from sknn._layout import ParameterLayout
+from sknn._cpu.network import CompiledNetwork
 from sknn._network import FlatParameters, Network
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -306,13 +307,14 @@ class FixedDraws:
         return np.random.default_rng(self.seed).random(shape)
 
 
-def test_dropout_gradient_matches_finite_differences_for_a_fixed_mask():
+@pytest.mark.parametrize("engine", [Network, CompiledNetwork], ids=["portable", "compiled"])
+def test_dropout_gradient_matches_finite_differences_for_a_fixed_mask(engine):
     layout = ParameterLayout([4, 6, 5, 3])
     rng = np.random.default_rng(0)
     flat = rng.normal(size=layout.size) * 0.5
     X, Y = rng.normal(size=(7, 4)), np.eye(3)[rng.integers(0, 3, 7)]
-    network = Network(npx, layout, ["tanh", "relu"], "softmax", np.float64, "cpu", 7,
-                      dropout=[0.3, 0.5], random=FixedDraws(1))
+    network = engine(npx, layout, ["tanh", "relu"], "softmax", np.float64, "cpu", 7,
+                     dropout=[0.3, 0.5], random=FixedDraws(1))
 
     def loss_at(point):
         params = FlatParameters(npx, layout, point.copy())
