@@ -9,6 +9,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from sknn._backend import device_of, move_to, to_float, to_numpy
 from sknn._log import TrainingLog
+from sknn._threads import other_blas_single_threaded
 
 
 def fit_lbfgs(network, params, grads, X, Y, sample_weight, alpha, settings):
@@ -52,18 +53,19 @@ def fit_lbfgs(network, params, grads, X, Y, sample_weight, alpha, settings):
         log.epoch_done(len(loss_curve), loss_curve[-1], seconds=now - clock[0])
         clock[0] = now
 
-    result = scipy.optimize.minimize(
-        loss_and_gradient,
-        np.asarray(to_numpy(params.flat), dtype=np.float64),
-        method="L-BFGS-B",
-        jac=True,
-        callback=record,
-        options={
-            "maxfun": settings["max_fun"],
-            "maxiter": settings["max_iter"],
-            "gtol": settings["tol"],
-        },
-    )
+    with other_blas_single_threaded():
+        result = scipy.optimize.minimize(
+            loss_and_gradient,
+            np.asarray(to_numpy(params.flat), dtype=np.float64),
+            method="L-BFGS-B",
+            jac=True,
+            callback=record,
+            options={
+                "maxfun": settings["max_fun"],
+                "maxiter": settings["max_iter"],
+                "gtol": settings["tol"],
+            },
+        )
     n_iter = min(result.nit, settings["max_iter"])
     _warn_if_not_converged(result, n_iter)
     set_parameters(result.x)
