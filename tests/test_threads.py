@@ -49,3 +49,22 @@ def test_fitting_starts_no_threads_of_its_own():
     before = len(os.listdir("/proc/self/task"))  # every OS thread of this process
     blas_threads_while_fitting()
     assert len(os.listdir("/proc/self/task")) == before
+
+
+def test_lbfgs_keeps_blas_other_than_numpys_to_one_thread():
+    from sknn._threads import _numpy_blas, other_blas_single_threaded
+
+    def threads():
+        return {p["filepath"]: p["num_threads"] for p in threadpool_info()
+                if p["user_api"] == "blas"}
+
+    before = threads()
+    numpy_libs = [path for path in before if _numpy_blas(path)]
+    other_libs = [path for path in before if not _numpy_blas(path)]
+    if not (numpy_libs and other_libs):
+        pytest.skip("NumPy and SciPy share one BLAS here: nothing to keep apart")
+    with other_blas_single_threaded():
+        inside = threads()
+    assert all(inside[path] == 1 for path in other_libs)
+    assert all(inside[path] == before[path] for path in numpy_libs)
+    assert threads() == before
