@@ -81,9 +81,9 @@ class _Schedule:
         """
         self._advance()
         if type(params) is np.ndarray and params.dtype in _COMPILED_DTYPES:
-            kernel = _cpu.specialised(self._compiled_kernel, params.dtype)
-            return kernel(params, raw_grads, *self._state(), self.n_coefs,
-                          *self._hyper_parameters(), alpha, weight_sum)
+            step = _cpu.specialised(_cpu.step, params.dtype)
+            return step(self._compiled_kind, params, raw_grads, self._state(), self.n_coefs,
+                        self._settings(), alpha, weight_sum)
         xp = array_api_compat.array_namespace(params)
         weights = params[: self.n_coefs]
         norm = squared_norm(xp, weights) if alpha else 0.0
@@ -172,10 +172,11 @@ class SGD(_Schedule):
     def _state(self):
         return (self.velocity,)
 
-    _compiled_kernel = staticmethod(_cpu.sgd_step)
+    _compiled_kind = _cpu.SGD
 
-    def _hyper_parameters(self):
-        return self.learning_rate, self.momentum, self.nesterov
+    def _settings(self):
+        return _cpu.StepSettings(self.learning_rate, momentum=self.momentum,
+                                 nesterov=self.nesterov)
 
     def _update(self, xp, params, grads):
         step, change = self._scratch(xp, params)
@@ -239,10 +240,11 @@ class Adam(_Schedule):
         """What the weights are multiplied by before each step (AdamW); 1: none."""
         return 1.0
 
-    _compiled_kernel = staticmethod(_cpu.adam_step)
+    _compiled_kind = _cpu.ADAM
 
-    def _hyper_parameters(self):
-        return self.learning_rate, self.beta_1, self.beta_2, self.epsilon, self._weight_decay()
+    def _settings(self):
+        return _cpu.StepSettings(self.learning_rate, beta_1=self.beta_1, beta_2=self.beta_2,
+                                 epsilon=self.epsilon, decay=self._weight_decay())
 
     def _update(self, xp, params, grads):
         decay = self._weight_decay()
@@ -286,10 +288,10 @@ class RMSProp(_Schedule):
     def _state(self):
         return (self.mean_square,)
 
-    _compiled_kernel = staticmethod(_cpu.rmsprop_step)
+    _compiled_kind = _cpu.RMSPROP
 
-    def _hyper_parameters(self):
-        return self.learning_rate, self.rho, self.epsilon
+    def _settings(self):
+        return _cpu.StepSettings(self.learning_rate, rho=self.rho, epsilon=self.epsilon)
 
     def _update(self, xp, params, grads):
         scratch, change = self._scratch(xp, params)

@@ -5,19 +5,23 @@ elsewhere (other array namespaces, sparse input) sknn runs its portable
 array-API code, which computes the same numbers.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 from sknn._cpu._dense import DenseNetwork
-from sknn._cpu._updates import adam_step, rmsprop_step, sgd_step, take_rows
+from sknn._cpu._updates import StepKind, step, take_rows
 
 __all__ = [
     "ACTIVATION_CODES",
+    "ADAM",
     "DenseNetwork",
-    "adam_step",
+    "RMSPROP",
+    "SGD",
+    "StepSettings",
     "handles",
-    "rmsprop_step",
-    "sgd_step",
     "specialised",
+    "step",
     "take_rows",
 ]
 
@@ -36,6 +40,21 @@ ACTIVATION_CODES = {
 }
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+SGD, ADAM, RMSPROP = StepKind.SGD, StepKind.ADAM, StepKind.RMSPROP  # kinds of ``step``
+
+
+class StepSettings(NamedTuple):
+    """The hyper-parameters of one compiled optimizer step (``step``); each
+    optimizer sets its own and leaves the others at their defaults."""
+
+    learning_rate: float  # SGD and RMSProp: lr; Adam: the bias-corrected lr_t
+    momentum: float = 0.0  # SGD
+    nesterov: bool = False  # SGD
+    beta_1: float = 0.0  # Adam
+    beta_2: float = 0.0  # Adam
+    rho: float = 0.0  # RMSProp
+    epsilon: float = 1e-8  # Adam, RMSProp
+    decay: float = 1.0  # AdamW's shrink of the weights before the step
 
 
 def specialised(function, dtype):

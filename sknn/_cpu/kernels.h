@@ -50,6 +50,18 @@ SKNN_KERNEL int sknn_is_power_of_two(double x)
     return x > 0 && frexp(x, &exponent) == 0.5;
 }
 
+/* The hyper-parameters of one optimizer step (each optimizer reads its own). */
+typedef struct {
+    double learning_rate; /* SGD and RMSProp: lr; Adam: the bias-corrected lr_t */
+    double momentum;      /* SGD */
+    int nesterov;         /* SGD */
+    double beta_1;        /* Adam */
+    double beta_2;        /* Adam */
+    double rho;           /* RMSProp */
+    double epsilon;       /* Adam, RMSProp */
+    double decay;         /* AdamW's shrink of the weights before the step; 1: none */
+} sknn_step_settings;
+
 #define SKNN_LEAKY_SLOPE 0.01
 #define SKNN_GELU_C 0.7978845608028654 /* sqrt(2 / pi) */
 #define SKNN_GELU_CUBIC 0.044715

@@ -37,26 +37,43 @@ cdef extern from "kernels.h" nogil:
     void column_sums_float(const float *D, Py_ssize_t n, Py_ssize_t m, float *out)
     void column_sums_double(const double *D, Py_ssize_t n, Py_ssize_t m, double *out)
 
-    int sknn_is_power_of_two(double x)
+    ctypedef struct sknn_step_settings:
+        double learning_rate
+        double momentum
+        int nesterov
+        double beta_1
+        double beta_2
+        double rho
+        double epsilon
+        double decay
 
-    double sgd_block_float(float *p, const float *raw, float *velocity, Py_ssize_t size,
-                           double lr, double momentum, int nesterov, double alpha,
-                           double weight_sum, int exact_inverse)
-    double sgd_block_double(double *p, const double *raw, double *velocity, Py_ssize_t size,
-                            double lr, double momentum, int nesterov, double alpha,
-                            double weight_sum, int exact_inverse)
+    ctypedef double (*step_block_float)(float *p, const float *raw, float *state_1,
+                                        float *state_2, Py_ssize_t size,
+                                        const sknn_step_settings *settings, double alpha,
+                                        double weight_sum, int exact_inverse)
+    ctypedef double (*step_block_double)(double *p, const double *raw, double *state_1,
+                                         double *state_2, Py_ssize_t size,
+                                         const sknn_step_settings *settings, double alpha,
+                                         double weight_sum, int exact_inverse)
 
-    double adam_block_float(float *p, const float *raw, float *m, float *v, Py_ssize_t size,
-                            double lr_t, double beta_1, double beta_2, double epsilon,
-                            double alpha, double weight_sum, int exact_inverse, double decay)
-    double adam_block_double(double *p, const double *raw, double *m, double *v,
-                             Py_ssize_t size, double lr_t, double beta_1, double beta_2,
-                             double epsilon, double alpha, double weight_sum,
-                             int exact_inverse, double decay)
+    double sgd_block_float(float *, const float *, float *, float *, Py_ssize_t,
+                           const sknn_step_settings *, double, double, int)
+    double sgd_block_double(double *, const double *, double *, double *, Py_ssize_t,
+                            const sknn_step_settings *, double, double, int)
+    double adam_block_float(float *, const float *, float *, float *, Py_ssize_t,
+                            const sknn_step_settings *, double, double, int)
+    double adam_block_double(double *, const double *, double *, double *, Py_ssize_t,
+                             const sknn_step_settings *, double, double, int)
+    double rmsprop_block_float(float *, const float *, float *, float *, Py_ssize_t,
+                               const sknn_step_settings *, double, double, int)
+    double rmsprop_block_double(double *, const double *, double *, double *, Py_ssize_t,
+                                const sknn_step_settings *, double, double, int)
 
-    double rmsprop_block_float(float *p, const float *raw, float *ms, Py_ssize_t size,
-                               double lr, double rho, double epsilon, double alpha,
-                               double weight_sum, int exact_inverse)
-    double rmsprop_block_double(double *p, const double *raw, double *ms, Py_ssize_t size,
-                                double lr, double rho, double epsilon, double alpha,
-                                double weight_sum, int exact_inverse)
+    double optimizer_step_float(step_block_float block, float *p, const float *raw,
+                                float *state_1, float *state_2, Py_ssize_t size,
+                                Py_ssize_t n_coefs, const sknn_step_settings *settings,
+                                double alpha, double weight_sum)
+    double optimizer_step_double(step_block_double block, double *p, const double *raw,
+                                 double *state_1, double *state_2, Py_ssize_t size,
+                                 Py_ssize_t n_coefs, const sknn_step_settings *settings,
+                                 double alpha, double weight_sum)

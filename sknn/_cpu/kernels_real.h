@@ -299,15 +299,24 @@ SKNN_KERNEL void NAME(column_sums)(const REAL *restrict D, ptrdiff_t n, ptrdiff_
     }                                                                             \
     return (double)norm_;
 
+/* Every block has this signature; state_2 is Adam's second moment (NULL
+ * for the others). */
+typedef double (*NAME(step_block))(REAL *restrict p, const REAL *restrict raw,
+                                   REAL *restrict state_1, REAL *restrict state_2,
+                                   ptrdiff_t size, const sknn_step_settings *settings,
+                                   double alpha, double weight_sum, int exact_inverse);
+
 /* SGD with momentum: v <- momentum v - lr g; w <- w + v, or with Nesterov
  * w <- w + momentum v - lr g. */
 SKNN_VECTORIZED
 SKNN_KERNEL double NAME(sgd_block)(REAL *restrict p, const REAL *restrict raw,
-                                   REAL *restrict velocity, ptrdiff_t size, double lr,
-                                   double momentum, int nesterov, double alpha,
-                                   double weight_sum, int exact_inverse)
+                                   REAL *restrict velocity, REAL *restrict unused,
+                                   ptrdiff_t size, const sknn_step_settings *settings,
+                                   double alpha, double weight_sum, int exact_inverse)
 {
-    const REAL rate = (REAL)lr, mu = (REAL)momentum;
+    const REAL rate = (REAL)settings->learning_rate, mu = (REAL)settings->momentum;
+    const int nesterov = settings->nesterov;
+    (void)unused;
     SKNN_STEP_LOOP(
         REAL step = g * rate;
         REAL v = velocity[i] * mu - step;
@@ -321,13 +330,14 @@ SKNN_KERNEL double NAME(sgd_block)(REAL *restrict p, const REAL *restrict raw,
  * weights, 1 for Adam (multiplying by 1 changes no bit). */
 SKNN_VECTORIZED
 SKNN_KERNEL double NAME(adam_block)(REAL *restrict p, const REAL *restrict raw, REAL *restrict m,
-                                    REAL *restrict v, ptrdiff_t size, double lr_t,
-                                    double beta_1, double beta_2, double epsilon, double alpha,
-                                    double weight_sum, int exact_inverse, double decay)
+                                    REAL *restrict v, ptrdiff_t size,
+                                    const sknn_step_settings *settings, double alpha,
+                                    double weight_sum, int exact_inverse)
 {
-    const REAL b1 = (REAL)beta_1, keep_1 = (REAL)(1 - beta_1);
-    const REAL b2 = (REAL)beta_2, keep_2 = (REAL)(1 - beta_2);
-    const REAL minus_rate = (REAL)(-lr_t), eps = (REAL)epsilon, shrink = (REAL)decay;
+    const REAL b1 = (REAL)settings->beta_1, keep_1 = (REAL)(1 - settings->beta_1);
+    const REAL b2 = (REAL)settings->beta_2, keep_2 = (REAL)(1 - settings->beta_2);
+    const REAL minus_rate = (REAL)(-settings->learning_rate);
+    const REAL eps = (REAL)settings->epsilon, shrink = (REAL)settings->decay;
     SKNN_STEP_LOOP(
         REAL mi = m[i] * b1 + g * keep_1;
         REAL vi = v[i] * b2 + g * g * keep_2;
@@ -340,15 +350,34 @@ SKNN_KERNEL double NAME(adam_block)(REAL *restrict p, const REAL *restrict raw, 
 /* RMSProp: v <- rho v + (1 - rho) g^2; w <- w - lr g / (sqrt(v) + eps). */
 SKNN_VECTORIZED
 SKNN_KERNEL double NAME(rmsprop_block)(REAL *restrict p, const REAL *restrict raw,
-                                       REAL *restrict ms, ptrdiff_t size, double lr, double rho,
-                                       double epsilon, double alpha, double weight_sum,
-                                       int exact_inverse)
+                                       REAL *restrict ms, REAL *restrict unused, ptrdiff_t size,
+                                       const sknn_step_settings *settings, double alpha,
+                                       double weight_sum, int exact_inverse)
 {
-    const REAL r = (REAL)rho, keep = (REAL)(1 - rho), minus_rate = (REAL)(-lr);
-    const REAL eps = (REAL)epsilon;
+    const REAL r = (REAL)settings->rho, keep = (REAL)(1 - settings->rho);
+    const REAL minus_rate = (REAL)(-settings->learning_rate), eps = (REAL)settings->epsilon;
+    (void)unused;
     SKNN_STEP_LOOP(
         REAL vi = ms[i] * r + g * g * keep;
         ms[i] = vi;
         p[i] = w + g * minus_rate / (sqrt(vi) + eps);
     )
+}
+
+/* One step of an optimizer on the whole flat buffer: the weights (the first
+ * n_coefs entries, penalised by alpha, shrunk by decay), then the biases.
+ * Returns sum w^2 over the weights before the step. */
+SKNN_KERNEL double NAME(optimizer_step)(NAME(step_block) block, REAL *p, const REAL *raw,
+                                        REAL *state_1, REAL *state_2, ptrdiff_t size,
+                                        ptrdiff_t n_coefs, const sknn_step_settings *settings,
+                                        double alpha, double weight_sum)
+{
+    const int exact = sknn_is_power_of_two(weight_sum);
+    sknn_step_settings biases = *settings;
+    biases.decay = 1.0;
+    double norm = block(p, raw, state_1, state_2, n_coefs, settings, alpha, weight_sum, exact);
+    block(p + n_coefs, raw + n_coefs, state_1 + n_coefs,
+          state_2 == NULL ? NULL : state_2 + n_coefs, size - n_coefs, &biases, 0.0,
+          weight_sum, exact);
+    return norm;
 }
