@@ -1,7 +1,8 @@
 # cython: language_level=3
 """Forward and backward passes of a dense network, compiled, on NumPy arrays.
 
-The matrix products go to NumPy's ``matmul`` (its BLAS, with its threads);
+The matrix products go to NumPy's BLAS (``np.dot`` with ``out``, called
+without the Python layer; BLAS runs them on its threads);
 everything between them (bias + activation, the output delta and loss, the
 derivatives, the bias gradients) runs in the fused loops of ``kernels.h``,
 on buffers allocated once, at ``max_rows`` rows.
@@ -18,6 +19,10 @@ from sknn._cpu.kernels cimport (
 import numpy as np
 
 cnp.import_array()
+
+cdef extern from "numpy/arrayobject.h":
+    # np.dot(a, b, out=out) without the Python call: the same BLAS call as matmul
+    object PyArray_MatrixProduct2(object a, object b, cnp.ndarray out)
 
 
 cdef inline char *data_of(cnp.ndarray array) noexcept:
@@ -202,7 +207,7 @@ cdef class DenseNetwork:
         A = X
         for i in range(len(self.kinds)):
             Z = self.activations[i][:n]
-            np.matmul(A, views[i][0], out=Z)  # (n, fan_out)
+            PyArray_MatrixProduct2(A, views[i][0], Z)  # (n, fan_out)
             bias_activate(self.double, data_of(Z), data_of(views[i][1]), n, Z.shape[1],
                           self.kinds[i], data_or_null(self.preactivations[i]))
             A = Z
@@ -222,11 +227,11 @@ cdef class DenseNetwork:
         for i in range(last, -1, -1):
             coef, _, coef_grad, intercept_grad = views[i]
             A = X if i == 0 else self._layer_input(i, n, masks)
-            np.matmul(A.T, D, out=coef_grad)  # (fan_in, fan_out)
+            PyArray_MatrixProduct2(A.T, D, coef_grad)  # (fan_in, fan_out)
             column_sums(self.double, data_of(D), n, D.shape[1], data_of(intercept_grad))
             if i > 0:
                 D_previous = self.deltas[i - 1][:n]
-                np.matmul(D, coef.T, out=D_previous)  # (n, fan_in)
+                PyArray_MatrixProduct2(D, coef.T, D_previous)  # (n, fan_in)
                 mask = None if masks is None else masks[i - 1]
                 derivative(self.double, data_of(D_previous), data_of(self.activations[i - 1]),
                            data_or_null(self.preactivations[i - 1]), data_or_null(mask),
