@@ -17,7 +17,9 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from sknn._backend import device_of, float_dtypes, move_to, namespace_of, to_numpy
+from sknn._backend import (
+    device_of, float_dtypes, move_to, namespace_of, numpy_namespace, to_numpy,
+)
 from sknn._batches import BatchSource
 from sknn._init import initial_parameters
 from sknn._layout import ParameterLayout
@@ -301,10 +303,13 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
     # ---------------------------------------------------------- prediction
     def _forward(self, X, method):
         """Output-layer activations for X, in X's namespace and device."""
-        check_is_fitted(self)
+        check_is_fitted(self, "coefs_")
         X = validated_input(self, X)
-        xp, device = namespace_of(X), device_of(X)
-        self._check_same_namespace(X, xp, device, method)
+        if type(X) is np.ndarray and type(self.coefs_[0]) is np.ndarray:
+            xp, device = numpy_namespace, "cpu"  # the common case, without look-ups
+        else:
+            xp, device = namespace_of(X), device_of(X)
+            self._check_same_namespace(X, xp, device, method)
         dtype = getattr(xp, self.dtype) if self.dtype else _compute_dtype(xp, X, self.coefs_[0])
         X = X.astype(dtype) if sp.issparse(X) else move_to(X, xp, device, dtype)
         coefs = [move_to(c, xp, device, dtype) for c in self.coefs_]
@@ -382,6 +387,8 @@ def _dispatching():
 
 def _compute_dtype(xp, X, coef):
     """float64 when the data or the weights are float64 (scikit-learn's rule)."""
-    coef_is_64 = coef.dtype == array_api_compat.array_namespace(coef).float64
+    coef_is_64 = coef.dtype == (
+        np.float64 if type(coef) is np.ndarray else array_api_compat.array_namespace(coef).float64
+    )
     x_is_64 = X.dtype == np.float64 if sp.issparse(X) else X.dtype == xp.float64
     return xp.float64 if coef_is_64 or x_is_64 else xp.float32

@@ -264,3 +264,18 @@ def test_concurrent_predictions_do_not_share_buffers(fitted):
     for thread in threads:
         thread.join()
     assert not errors and all(results) and len(results) == 400
+
+
+@pytest.mark.parametrize("order", ["C", "F", "strided"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("bad", [None, np.nan, np.inf, -np.inf])
+def test_all_finite_finds_any_nan_or_infinity(order, dtype, bad):
+    rng = np.random.default_rng(0)
+    array = rng.normal(size=(37, 11)).astype(dtype) * 1e30
+    if bad is not None:
+        array[29, 7] = bad
+    if order == "F":
+        array = np.asfortranarray(array)
+    elif order == "strided":
+        array = np.repeat(array, 2, axis=1)[:, ::2]
+    assert _cpu.specialised(_cpu.all_finite, dtype)(array) is (bad is None)

@@ -10,12 +10,14 @@ from typing import NamedTuple
 import numpy as np
 
 from sknn._cpu._dense import DenseNetwork
-from sknn._cpu._updates import StepKind, step, take_rows
+from sknn._cpu._data import all_finite, take_rows
+from sknn._cpu._steps import StepKind, step
 
 __all__ = [
     "ACTIVATION_CODES",
     "ADAM",
     "DenseNetwork",
+    "all_finite",
     "RMSPROP",
     "SGD",
     "StepSettings",

@@ -18,6 +18,11 @@ cdef extern from "kernels.h" nogil:
     void take_rows_double(const double *X, Py_ssize_t row_stride, Py_ssize_t col_stride,
                           Py_ssize_t n_cols, const Py_ssize_t *rows, Py_ssize_t n_rows, double *out)
 
+    int all_finite_float(const float *X, Py_ssize_t outer_stride, Py_ssize_t inner_stride,
+                         Py_ssize_t n_outer, Py_ssize_t n_inner)
+    int all_finite_double(const double *X, Py_ssize_t outer_stride, Py_ssize_t inner_stride,
+                          Py_ssize_t n_outer, Py_ssize_t n_inner)
+
     void bias_activate_float(float *Z, const float *b, Py_ssize_t n, Py_ssize_t m, int kind, float *pre)
     void bias_activate_double(double *Z, const double *b, Py_ssize_t n, Py_ssize_t m, int kind, double *pre)
 

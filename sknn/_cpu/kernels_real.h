@@ -27,6 +27,27 @@ SKNN_KERNEL void NAME(take_rows)(const REAL *X, ptrdiff_t row_stride, ptrdiff_t 
     }
 }
 
+/* Whether every element of X is finite: sum(x - x) is 0 when they all are,
+ * NaN as soon as one is NaN or infinite. X is an n_outer x n_inner array with
+ * unit stride along inner (a row of a C-ordered or a column of an F-ordered
+ * array), or read element by element when inner_stride is not 1. */
+SKNN_KERNEL int NAME(all_finite)(const REAL *X, ptrdiff_t outer_stride, ptrdiff_t inner_stride,
+                                 ptrdiff_t n_outer, ptrdiff_t n_inner)
+{
+    REAL total = 0;
+    for (ptrdiff_t i = 0; i < n_outer; i++) {
+        const REAL *line = X + i * outer_stride;
+        if (inner_stride == 1) {
+            _Pragma("omp simd reduction(+:total)")
+            for (ptrdiff_t j = 0; j < n_inner; j++) total += line[j] - line[j];
+        } else {
+            for (ptrdiff_t j = 0; j < n_inner; j++)
+                total += line[j * inner_stride] - line[j * inner_stride];
+        }
+    }
+    return total == 0;
+}
+
 /* ---- activations: Z <- f(Z + b), row by row ---------------------------- */
 
 SKNN_VECTORIZED

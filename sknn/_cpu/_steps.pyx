@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-"""Compiled optimizer steps and row gathers on NumPy arrays (see ``kernels.h``).
+"""The compiled optimizer step on NumPy arrays (see ``kernels.h``).
 
 A step takes the raw gradient (summed over the batch, no L2 term) and forms
 the penalised mean gradient ``(raw + alpha w) / weight_sum`` on the fly, in
@@ -14,30 +14,13 @@ from cython cimport floating
 from sknn._cpu.kernels cimport (
     adam_block_double, adam_block_float, optimizer_step_double, optimizer_step_float,
     rmsprop_block_double, rmsprop_block_float, sgd_block_double, sgd_block_float,
-    sknn_step_settings, step_block_double, step_block_float, take_rows_double,
-    take_rows_float,
+    sknn_step_settings, step_block_double, step_block_float,
 )
 
 cpdef enum StepKind:  # ``step``'s first argument
     SGD = 0
     ADAM = 1
     RMSPROP = 2
-
-
-def take_rows(const floating[:, :] X, const Py_ssize_t[::1] rows, floating[:, ::1] out):
-    """``out[:len(rows)] = X[rows]``."""
-    cdef Py_ssize_t n = rows.shape[0]
-    if n == 0:
-        return
-    if out.shape[0] < n or out.shape[1] != X.shape[1]:
-        raise ValueError("take_rows: out is too small")
-    cdef Py_ssize_t size = sizeof(floating)
-    cdef Py_ssize_t row_stride = X.strides[0] // size, col_stride = X.strides[1] // size
-    with nogil:
-        if floating is float:
-            take_rows_float(&X[0, 0], row_stride, col_stride, X.shape[1], &rows[0], n, &out[0, 0])
-        else:
-            take_rows_double(&X[0, 0], row_stride, col_stride, X.shape[1], &rows[0], n, &out[0, 0])
 
 
 cdef sknn_step_settings as_settings(settings) except *:
