@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from sknn._backend import (
     device_of, float_dtypes, move_to, namespace_of, numpy_namespace, to_numpy,
 )
-from sknn._batches import BatchSource
+from sknn._batches import BatchSource, take_rows
 from sknn._init import initial_parameters
 from sknn._layout import ParameterLayout
 from sknn._lbfgs import fit_lbfgs
@@ -178,8 +178,9 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             self._class_weights(y_host, incremental),
         )
         layout = ParameterLayout([X.shape[1], *hidden_sizes, Y_host.shape[1]])
+        Y_dtype = X.dtype if Y_host.dtype.kind == "f" else None  # 0/1 targets stay uint8
         return _Problem(
-            xp, device, layout, X, move_to(Y_host, xp, device, X.dtype), y_host,
+            xp, device, layout, X, move_to(Y_host, xp, device, Y_dtype), y_host,
             move_to(sample_weight, xp, device, X.dtype), coding,
         )
 
@@ -234,7 +235,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             max_iter=self.max_iter, max_fun=self.max_fun, tol=self.tol, verbose=self.verbose
         )
         n_iter, loss, curve = fit_lbfgs(
-            network, params, grads, problem.X, problem.Y, problem.sample_weight,
+            network, params, grads, problem.X, problem.targets(), problem.sample_weight,
             self.alpha, settings,
         )
         state.n_iter, state.loss, state.loss_curve = n_iter, loss, curve
@@ -363,10 +364,15 @@ class _Problem:
     device: object
     layout: ParameterLayout
     X: object  # (n_samples, n_features), dense or CSR
-    Y: object  # (n_samples, n_outputs) network targets
+    Y: object  # (n_samples, n_outputs) network targets: compute dtype, or 0/1 as uint8
     y_host: np.ndarray  # the targets as given, on the host (for scoring)
     sample_weight: object
     coding: dict  # classes_ and label kind (classifier) or {} (regressor)
+
+    def targets(self, rows=None):
+        """The network targets (of ``rows``, or all) in the compute dtype."""
+        Y = self.Y if rows is None else take_rows(self.xp, self.Y, rows)
+        return Y if Y.dtype == self.X.dtype else self.xp.astype(Y, self.X.dtype)
 
 
 def _zeros_like_params(problem, params):

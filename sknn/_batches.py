@@ -47,7 +47,9 @@ class BatchSource:
         self.shuffle = shuffle
         self.random_state = random_state
         self._order = np.arange(self.n_samples)
-        self._gathers = [_gatherer(xp, a, batch_size) for a in self.arrays]
+        dtype = X.dtype  # the compute dtype: targets stored compactly are cast to it
+        self._gathers = [_gatherer(xp, a, batch_size, dtype) for a in self.arrays]
+        self._casts = [_caster(xp, a, batch_size, dtype) for a in self.arrays]
 
     @property
     def n_batches(self):
@@ -68,14 +70,17 @@ class BatchSource:
         device_rows = None if rows is None else _index_array(self.xp, self.arrays[0], rows)
         for batch in gen_batches(self.n_samples, self.batch_size):
             if device_rows is None:
-                yield tuple(None if a is None else a[batch, ...] for a in self.arrays)
+                yield tuple(
+                    None if a is None else cast(a[batch, ...])
+                    for a, cast in zip(self.arrays, self._casts)
+                )
             else:
                 batch_rows = device_rows[batch]
                 yield tuple(gather(batch_rows) for gather in self._gathers)
 
 
-def _gatherer(xp, array, n_rows):
-    """``gather(rows) -> array[rows]``, into one buffer reused for every batch."""
+def _gatherer(xp, array, n_rows, dtype):
+    """``gather(rows) -> array[rows]`` in ``dtype``, into buffers reused every batch."""
     if array is None:
         return lambda rows: None
     if sp.issparse(array):
@@ -91,11 +96,29 @@ def _gatherer(xp, array, n_rows):
             return buffer[: rows.shape[0]]
 
         return gather
+    cast = _caster(xp, array, n_rows, dtype)
     module = native(xp)
     if module is None:
-        return lambda rows: xp.take(array, rows, axis=0)
+        return lambda rows: cast(xp.take(array, rows, axis=0))
     buffer = xp.empty(buffer_shape, dtype=array.dtype, device=array.device)
-    return lambda rows: module.take(array, rows, axis=0, out=buffer[: rows.shape[0], ...])
+    return lambda rows: cast(module.take(array, rows, axis=0, out=buffer[: rows.shape[0], ...]))
+
+
+def _caster(xp, array, n_rows, dtype):
+    """``cast(batch)``: the batch in ``dtype`` (compact 0/1 targets are uint8)."""
+    if array is None or sp.issparse(array) or array.dtype == dtype:
+        return lambda batch: batch
+    module = native(xp)
+    if module is None:
+        return lambda batch: xp.astype(batch, dtype)
+    buffer = xp.empty((n_rows,) + tuple(array.shape[1:]), dtype=dtype, device=array.device)
+
+    def cast(batch):
+        out = buffer[: batch.shape[0], ...]
+        module.copyto(out, batch)
+        return out
+
+    return cast
 
 
 def _index_array(xp, X, rows):

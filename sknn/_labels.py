@@ -40,15 +40,19 @@ def n_outputs_for(kind, classes):
 
 
 def encode(y, kind, classes):
-    """Host float64 targets of shape (n_samples, n_outputs)."""
+    """Host 0/1 targets of shape (n_samples, n_outputs), as uint8.
+
+    One byte per target: the batches are turned into the compute dtype as
+    they are gathered, so a fit never holds a float copy of all the targets.
+    """
     if kind == MULTILABEL:
-        return np.asarray(y, dtype=np.float64)
+        return np.asarray(y, dtype=np.uint8)
     if kind == BINARY:
         positive = classes[1] if len(classes) > 1 else None
-        return (np.asarray(y) == positive).astype(np.float64)[:, None]
+        return (np.asarray(y) == positive).astype(np.uint8)[:, None]
     indices = np.searchsorted(classes, y)
-    one_hot = np.zeros((len(y), len(classes)))
-    one_hot[np.arange(len(y)), indices] = 1.0
+    one_hot = np.zeros((len(y), len(classes)), dtype=np.uint8)
+    one_hot[np.arange(len(y)), indices] = 1
     return one_hot
 
 

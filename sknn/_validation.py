@@ -89,7 +89,7 @@ def rows_of(problem, rows):
     y_host = problem.y_host[rows]
     return ValidationSet(
         X=X,
-        Y=take_rows(xp, problem.Y, rows),
+        Y=problem.targets(rows),
         y_host=y_host,
         sample_weight=take_rows(xp, problem.sample_weight, rows),
         X_given=X,
