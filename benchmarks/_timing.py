@@ -16,6 +16,11 @@ from _data import Data, digits
 from _libraries import LIBRARIES, SKNN, SKLEARN, dtype_label, make_estimator
 from _result import Result
 
+# Pause before every timed run: thread pools left spinning by the previous
+# library (OpenBLAS's spin up to ~0.1 s, PyTorch's OpenMP threads for a few
+# ms) would otherwise slow down whichever library runs next.
+SETTLE_SECONDS = 0.25
+
 # (label, rows per call or None for the whole set, number of calls or None for all)
 PREDICT_MODES = (
     ("(a) one call", None, None),
@@ -42,6 +47,7 @@ def fit_once(estimator, data, expected_epochs=None):
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
+        time.sleep(SETTLE_SECONDS)
         start = time.perf_counter()
         estimator.fit(data.X_train, data.y_train)
         seconds = time.perf_counter() - start
@@ -86,6 +92,7 @@ def predict_calls(X, rows_per_call, n_calls):
 
 def rows_per_second(estimator, calls):
     """Rows predicted per second over one pass through ``calls``."""
+    time.sleep(SETTLE_SECONDS)
     start = time.perf_counter()
     for X in calls:
         estimator.predict(X)
