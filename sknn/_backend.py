@@ -34,10 +34,17 @@ def float_dtypes(X):
     return (xp.float64, xp.float32)
 
 
+def is_sparse(X):
+    """True for SciPy sparse matrices and CuPy's (``cupyx.scipy.sparse``)."""
+    return sp.issparse(X) or type(X).__module__.startswith("cupyx.scipy.sparse")
+
+
 def device_of(X):
-    """Device of ``X`` (``"cpu"`` for NumPy arrays and sparse matrices)."""
+    """Device of ``X`` (``"cpu"`` for NumPy arrays and SciPy sparse matrices)."""
     if sp.issparse(X) or isinstance(X, np.ndarray):
         return "cpu"
+    if is_sparse(X):
+        return X.data.device
     return array_api_compat.device(X)
 
 
@@ -73,8 +80,8 @@ def move_to(array, xp, device, dtype=None):
         return None
     if type(array) is np.ndarray and xp is numpy_namespace:  # the common case, quickly
         return array if dtype is None or array.dtype == dtype else array.astype(dtype)
-    if sp.issparse(array):
-        return array
+    if is_sparse(array):
+        return _move_sparse(array, xp, dtype)
     same = array_api_compat.is_array_api_obj(array) and (
         array_api_compat.array_namespace(array) == xp
         and device_of(array) == device
@@ -85,6 +92,17 @@ def move_to(array, xp, device, dtype=None):
     if dtype is not None and array.dtype != dtype:
         array = xp.astype(array, dtype)
     return array
+
+
+def _move_sparse(matrix, xp, dtype):
+    """A CSR matrix for ``xp``: SciPy's on the host, CuPy's for CuPy (one copy)."""
+    if array_api_compat.is_cupy_namespace(xp):
+        if sp.issparse(matrix):
+            sparse = importlib.import_module("cupyx.scipy.sparse")
+            matrix = sparse.csr_matrix(matrix)
+    elif not sp.issparse(matrix):
+        matrix = matrix.get()
+    return matrix if dtype is None or matrix.dtype == dtype else matrix.astype(dtype)
 
 
 def to_float(value):

@@ -18,15 +18,22 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sknn._backend import (
-    device_of, float_dtypes, move_to, namespace_of, numpy_namespace, to_numpy,
+    device_of, float_dtypes, is_numpy, is_sparse, move_to, namespace_of, numpy_namespace, to_numpy,
 )
+from sknn._device import (
+    data_target, follows_data, is_out_of_memory, memory_error, prediction_target, target_for,
+    warn_if_moved_to_cpu,
+)
+from sknn._device_input import validate_device_data
+from sknn._errors import explained_input_errors
+from sknn._host import host_state
 from sknn._batches import BatchSource, take_rows
 from sknn._init import initial_parameters
 from sknn._layout import ParameterLayout
 from sknn._lbfgs import fit_lbfgs
 from sknn._log import TrainingLog
 from sknn._engine import PREDICTION_ROWS, make_network
-from sknn._prediction import prediction_network, validated_input
+from sknn._prediction import prediction_network, validated_input, weights_on
 from sknn._network import FlatParameters, per_layer
 from sknn._optimizers import SGD, Adam, AdamW, RMSProp
 from sknn._params import (
@@ -131,10 +138,12 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             return self._fit_all_or_nothing(
                 X, y, sample_weight, incremental, classes, validation_data
             )
-        except BaseException:
+        except BaseException as error:
             for name in _INPUT_ATTRIBUTES:  # validate_data may have reset them
                 self.__dict__.pop(name, None)
             self.__dict__.update(saved)
+            if is_out_of_memory(error):
+                raise memory_error(error, self) from error
             raise
 
     def _fit_all_or_nothing(self, X, y, sample_weight, incremental, classes, validation_data):
@@ -158,19 +167,14 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         return self
 
     def _problem(self, X, y, sample_weight, hidden_sizes, first_pass, incremental, classes):
-        """The validated data of this fit, in X's namespace, device and float dtype."""
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            y_numeric=self._y_numeric,
-            dtype=float_dtypes(X),
-            reset=first_pass,
-        )
-        xp, device = namespace_of(X), device_of(X)
-        X = self._as_compute_dtype(xp, device, X.tocsr() if sp.issparse(X) else X)
+        """The validated data of this fit, moved once to the namespace and device
+        of the ``device`` parameter, in its float dtype."""
+        xp, device = target_for(self.device, X)
+        X, y = self._validated(X, y, first_pass)
+        if self.dtype is not None and type(X) is np.ndarray and not is_numpy(xp):
+            X = X.astype(self.dtype)  # convert on the host: half the transfer to a GPU
+        X = move_to(X.tocsr() if sp.issparse(X) else X, xp, device)
+        X = self._as_compute_dtype(xp, device, X)
         y_host = to_numpy(y)
         Y_host, coding = self._encode_targets(y_host, first_pass, incremental, classes)
         sample_weight = combine_weights(
@@ -184,12 +188,26 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             move_to(sample_weight, xp, device, X.dtype), coding,
         )
 
+    def _validated(self, X, y, first_pass):
+        """``validate_data``'s checks; arrays that stay on their device are checked there."""
+        if follows_data(X) and not _dispatching():
+            return validate_device_data(self, X, y, first_pass, self._y_numeric)
+        with explained_input_errors():
+            return validate_data(
+                self,
+                X,
+                y,
+                accept_sparse=["csr", "csc"],
+                multi_output=True,
+                y_numeric=self._y_numeric,
+                dtype=float_dtypes(X),
+                reset=first_pass,
+            )
+
     def _as_compute_dtype(self, xp, device, X):
         """X in the ``dtype`` parameter's float type (one conversion), if set."""
         if self.dtype is None:
             return X
-        if sp.issparse(X):
-            return X.astype(self.dtype)
         return move_to(X, xp, device, getattr(xp, self.dtype))
 
     def _starting_parameters(self, problem, first_pass, random_state):
@@ -225,7 +243,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         return make_network(
             problem.xp, problem.layout, self.activation, self._output_activation(problem.coding),
             problem.X.dtype, problem.device, max_rows, dropout=rates, random=random,
-            sparse=sp.issparse(X),
+            sparse=is_sparse(X),
         )
 
     def _run_lbfgs(self, problem, params, state):
@@ -272,7 +290,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         previous = getattr(self, "_optimizer", None)
         kind = _OPTIMIZERS[self.solver]
         if incremental and type(previous) is kind and previous.continues(params.flat):
-            return copy.deepcopy(previous)
+            return copy.deepcopy(previous).placed_like(params.flat)
         xp, flat, rate, schedule = problem.xp, params.flat, self.learning_rate_init, self.learning_rate
         n_coefs = problem.layout.n_coefs
         if self.solver == "sgd":
@@ -303,25 +321,30 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
 
     # ---------------------------------------------------------- prediction
     def _forward(self, X, method):
-        """Output-layer activations for X, in X's namespace and device."""
+        """``(xp, outputs)``: output-layer activations for X, in X's namespace and
+        device, computed where the ``device`` parameter says."""
         check_is_fitted(self, "coefs_")
-        X = validated_input(self, X)
-        if type(X) is np.ndarray and type(self.coefs_[0]) is np.ndarray:
-            xp, device = numpy_namespace, "cpu"  # the common case, without look-ups
-        else:
-            xp, device = namespace_of(X), device_of(X)
-            self._check_same_namespace(X, xp, device, method)
+        if type(X) is np.ndarray and self.device is None and type(self.coefs_[0]) is np.ndarray:
+            return numpy_namespace, self._forward_on(numpy_namespace, "cpu", validated_input(self, X))
+        answer_xp, answer_device = data_target(X)
+        if self.device is None:
+            self._check_same_namespace(answer_xp, answer_device, method)
+        xp, device = prediction_target(self.device, X)
+        X = move_to(validated_input(self, X), xp, device)
+        return answer_xp, move_to(self._forward_on(xp, device, X), answer_xp, answer_device)
+
+    def _forward_on(self, xp, device, X):
+        """The network's outputs for validated X already in ``xp`` on ``device``."""
         dtype = getattr(xp, self.dtype) if self.dtype else _compute_dtype(xp, X, self.coefs_[0])
-        X = X.astype(dtype) if sp.issparse(X) else move_to(X, xp, device, dtype)
-        coefs = [move_to(c, xp, device, dtype) for c in self.coefs_]
-        intercepts = [move_to(b, xp, device, dtype) for b in self.intercepts_]
+        X = move_to(X, xp, device, dtype)
+        coefs, intercepts = weights_on(self, xp, device, dtype)
         network = prediction_network(
             xp, [X.shape[1], *(b.shape[0] for b in intercepts)], self.activation,
-            self.out_activation_, dtype, device, X.shape[0], sp.issparse(X),
+            self.out_activation_, dtype, device, X.shape[0], is_sparse(X),
         )
-        return xp, network.forward(coefs, intercepts, X, new_array=True)
+        return network.forward(coefs, intercepts, X, new_array=True)
 
-    def _check_same_namespace(self, X, xp, device, method):
+    def _check_same_namespace(self, xp, device, method):
         fitted = self.coefs_[0]
         if xp == namespace_of(fitted) and device == device_of(fitted):
             return
@@ -348,6 +371,15 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         table = network_summary(self)
         print(table)
         return table
+
+    def __getstate__(self):
+        """The estimator with every array on the host (NumPy), so a GPU model
+        pickles, and loads where there is no GPU or CuPy."""
+        return host_state(super().__getstate__())
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        warn_if_moved_to_cpu(self)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -396,5 +428,5 @@ def _compute_dtype(xp, X, coef):
     coef_is_64 = coef.dtype == (
         np.float64 if type(coef) is np.ndarray else array_api_compat.array_namespace(coef).float64
     )
-    x_is_64 = X.dtype == np.float64 if sp.issparse(X) else X.dtype == xp.float64
+    x_is_64 = X.dtype == np.float64 if is_sparse(X) else X.dtype == xp.float64
     return xp.float64 if coef_is_64 or x_is_64 else xp.float32

@@ -1,18 +1,17 @@
 """Mini-batches in scikit-learn's order, gathered into buffers reused all fit long."""
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.utils import gen_batches, shuffle
 
 from sknn import _cpu
-from sknn._backend import device_of, native
+from sknn._backend import device_of, is_sparse, native
 
 
 def take_rows(xp, array, rows):
     """``array[rows]`` along the first axis (a new array; None stays None)."""
     if array is None:
         return None
-    if sp.issparse(array):
+    if is_sparse(array):
         return array[rows]
     return xp.take(array, _index_array(xp, array, rows), axis=0)
 
@@ -83,7 +82,7 @@ def _gatherer(xp, array, n_rows, dtype):
     """``gather(rows) -> array[rows]`` in ``dtype``, into buffers reused every batch."""
     if array is None:
         return lambda rows: None
-    if sp.issparse(array):
+    if is_sparse(array):
         return lambda rows: array[rows]
     buffer_shape = (n_rows,) + tuple(array.shape[1:])
     if isinstance(array, np.ndarray) and _cpu.handles(array[:0]):  # the compiled gather
@@ -106,7 +105,7 @@ def _gatherer(xp, array, n_rows, dtype):
 
 def _caster(xp, array, n_rows, dtype):
     """``cast(batch)``: the batch in ``dtype`` (compact 0/1 targets are uint8)."""
-    if array is None or sp.issparse(array) or array.dtype == dtype:
+    if array is None or is_sparse(array) or array.dtype == dtype:
         return lambda batch: batch
     module = native(xp)
     if module is None:
@@ -123,6 +122,6 @@ def _caster(xp, array, n_rows, dtype):
 
 def _index_array(xp, X, rows):
     """Row indices where X lives: host indices (intp) stay on the host for NumPy."""
-    if sp.issparse(X) or native(xp) is np:
+    if native(xp) is np or (is_sparse(X) and device_of(X) == "cpu"):
         return np.ascontiguousarray(rows, dtype=np.intp)
     return xp.asarray(rows, device=device_of(X))

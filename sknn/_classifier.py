@@ -98,6 +98,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         scoring=None,
         dropout=0.0,
         dtype=None,
+        device=None,
         class_weight=None,
     ):
         self.class_weight = class_weight
@@ -125,6 +126,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         check_classification_targets(y)
         if classes is not None:
             coding = _coding_for(y if _is_multilabel(y) else classes)
+            _labels.check_known_labels(y, coding["_label_kind"], coding["classes_"], False)
         elif not hasattr(self, "classes_") or (not self.warm_start and not incremental):
             coding = _coding_for(y)
         else:

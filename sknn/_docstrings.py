@@ -124,6 +124,16 @@ PARAMETERS = """\
         scikit-learn does (float32 data trains in float32, anything else in
         float64); 'float32' converts float64 data once and trains and
         predicts in float32, which is about twice as fast on a CPU.
+
+    device : {'cpu', 'cuda', 'cuda:N'} or None, default=None
+        Where fitting and prediction run. None follows the data: CuPy arrays
+        run on their GPU (so do other array-API arrays under
+        ``sklearn.set_config(array_api_dispatch=True)``), everything else on
+        the CPU. 'cuda' (GPU 0) or 'cuda:N' moves NumPy, pandas or sparse
+        input to the GPU once and trains there with CuPy (install
+        ``sknn[cuda12]`` or ``sknn[cuda13]``); predictions come back as
+        NumPy for NumPy input and as CuPy for CuPy input. 'cpu' always runs
+        NumPy. A pickled GPU model holds NumPy arrays and loads anywhere.
 """
 
 ATTRIBUTES = """\

@@ -6,9 +6,8 @@ otherwise computes with ``xp`` and assigns into ``out``: both give the same
 numbers.
 """
 
-import scipy.sparse as sp
 
-from sknn._backend import native
+from sknn._backend import is_sparse, native
 
 
 def call_into(xp, name, *args, out):
@@ -26,8 +25,8 @@ def apply_inplace(xp, name, Z, *args):
 
 
 def matmul_into(xp, a, b, out):
-    """``out <- a @ b``; ``a`` may be scipy-sparse (then through a temporary)."""
-    if sp.issparse(a):
+    """``out <- a @ b``; ``a`` may be sparse (then through a temporary)."""
+    if is_sparse(a):
         out[...] = a @ b
     else:
         call_into(xp, "matmul", a, b, out=out)

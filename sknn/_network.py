@@ -12,10 +12,9 @@ array API standard (any namespace, sparse input), and the compiled
   gradient (L-BFGS).
 """
 
-import scipy.sparse as sp
 
 from sknn._activations import ACTIVATIONS, DERIVATIVES, NEEDS_PREACTIVATION
-from sknn._backend import move_to
+from sknn._backend import is_sparse, move_to
 from sknn._inplace import call_into, matmul_into, squared_norm
 from sknn._losses import summed_loss
 
@@ -58,7 +57,7 @@ def dropout_mask(random, rate, shape, xp, device, dtype):
 
 def _rows(X, start, stop):
     """Rows ``start:stop`` of a dense array or a sparse matrix."""
-    return X[start:stop] if sp.issparse(X) else X[start:stop, ...]
+    return X[start:stop] if is_sparse(X) else X[start:stop, ...]
 
 
 class NetworkBase:

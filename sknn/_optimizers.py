@@ -22,6 +22,8 @@ import array_api_compat
 import numpy as np
 
 from sknn import _cpu
+from sknn._backend import device_of, move_to
+from sknn._host import host_state
 from sknn._inplace import call_into, squared_norm
 
 
@@ -70,7 +72,7 @@ class _Schedule:
     def continues(self, params):
         """True when this optimizer's state has the shape and dtype of ``params``."""
         state = self._state()[0]
-        return state.shape == params.shape and state.dtype == params.dtype
+        return state.shape == params.shape and _dtype_name(state) == _dtype_name(params)
 
     def step(self, params, raw_grads, alpha=0.0, weight_sum=1.0):
         """One step on ``params`` in place, from the raw summed gradient.
@@ -112,7 +114,18 @@ class _Schedule:
         return self._buffers
 
     def __getstate__(self):
-        return {**self.__dict__, "_buffers": None}
+        """The state with its arrays on the host (a GPU model pickles as NumPy)."""
+        return host_state({**self.__dict__, "_buffers": None})
+
+    def placed_like(self, params):
+        """This optimizer with its state arrays moved to the namespace, device
+        and dtype of ``params`` (after loading, or a fit on another device)."""
+        xp, device = array_api_compat.array_namespace(params), device_of(params)
+        for name, value in vars(self).items():
+            if array_api_compat.is_array_api_obj(value) and name != "_buffers":
+                setattr(self, name, move_to(value, xp, device, params.dtype))
+        self._buffers = None
+        return self
 
 
 def _average_squares(xp, average, grads, decay, scratch):
@@ -130,6 +143,11 @@ def _step_by_rms(xp, params, direction, average, rate, epsilon, scratch, change)
     call_into(xp, "multiply", direction, -rate, out=change)
     change /= scratch
     params += change
+
+
+def _dtype_name(array):
+    """'float32' or 'float64', whichever namespace the array is from."""
+    return str(array.dtype).rsplit(".", 1)[-1]
 
 
 def _is_one(value):

@@ -53,6 +53,7 @@ PARAMETER_CONSTRAINTS = {
     "scoring": [StrOptions(set(get_scorer_names()) | {"loss"}), callable, None],
     "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
     "dtype": [StrOptions({"float32", "float64"}), None],
+    "device": [str, None],  # its form is checked by sknn._device.parse_device
 }
 
 

@@ -10,31 +10,47 @@ does besides the arithmetic. Two things keep that small:
   and warnings).
 - ``prediction_network``: the network (its work buffers, no weights) is kept
   per thread and reused while the architecture and dtype stay the same.
+
+``weights_on`` keeps one copy of the fitted weights on the device (or in the
+dtype) a prediction needs when they live elsewhere (a GPU model predicting
+NumPy input on the CPU, a model loaded from a file predicting on a GPU), so
+calls don't copy them again; the copy is held outside the estimator and goes
+when the estimator or its weights go.
 """
 
 import threading
+import weakref
 from collections import OrderedDict
 
 import numpy as np
+from sklearn import get_config
 from sklearn.utils.validation import validate_data
 
 from sknn import _cpu
-from sknn._backend import float_dtypes, is_numpy
+from sknn._backend import float_dtypes, is_numpy, move_to
+from sknn._device import follows_data
+from sknn._device_input import validate_device_X
+from sknn._errors import explained_input_errors
 from sknn._engine import PREDICTION_ROWS, make_network
 from sknn._layout import ParameterLayout
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _CACHE_SIZE = 4
 _local = threading.local()
+_moved_weights = weakref.WeakKeyDictionary()
+_moved_lock = threading.Lock()
 
 
 def validated_input(estimator, X):
     """``X`` as ``validate_data(estimator, X, reset=False)`` gives it."""
     if _is_ready(estimator, X):
         return X
-    return validate_data(
-        estimator, X, accept_sparse=["csr", "csc"], dtype=float_dtypes(X), reset=False
-    )
+    if follows_data(X) and not get_config()["array_api_dispatch"]:
+        return validate_device_X(estimator, X, reset=False)
+    with explained_input_errors():
+        return validate_data(
+            estimator, X, accept_sparse=["csr", "csc"], dtype=float_dtypes(X), reset=False
+        )
 
 
 def _is_ready(estimator, X):
@@ -81,3 +97,21 @@ def _new_network(xp, layer_units, hidden_activation, output_activation, dtype, d
                  sparse):
     return make_network(xp, ParameterLayout(layer_units), hidden_activation, output_activation,
                         dtype, device, rows, sparse=sparse)
+
+
+def weights_on(estimator, xp, device, dtype):
+    """``(coefs, intercepts)`` of ``estimator`` in ``xp`` on ``device`` in ``dtype``."""
+    coefs, intercepts = estimator.coefs_, estimator.intercepts_
+    first = coefs[0]
+    if type(first) is np.ndarray and is_numpy(xp) and first.dtype == dtype:
+        return coefs, intercepts
+    key = (xp.__name__, str(device), str(dtype))
+    with _moved_lock:
+        cached = _moved_weights.get(estimator)
+    if cached is not None and cached[0] == key and cached[1] is coefs and cached[2] is intercepts:
+        return cached[3], cached[4]
+    moved = ([move_to(c, xp, device, dtype) for c in coefs],
+             [move_to(b, xp, device, dtype) for b in intercepts])
+    with _moved_lock:
+        _moved_weights[estimator] = (key, coefs, intercepts, *moved)
+    return moved

@@ -88,6 +88,7 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         scoring=None,
         dropout=0.0,
         dtype=None,
+        device=None,
     ):
         self.loss = loss
         shared = {k: v for k, v in locals().items() if k not in ("self", "loss", "__class__")}

@@ -6,6 +6,7 @@ already-fitted estimator exactly as it was.
 """
 
 from sknn._backend import device_of, move_to
+from sknn._device import device_name
 from sknn._stochastic import TrainingState
 
 
@@ -38,6 +39,7 @@ def state_from(estimator, params):
         best_validation_score=getattr(estimator, "best_validation_score_", None),
         no_improvement_count=getattr(estimator, "_no_improvement_count", 0),
         best_params=best_params,
+        trained=True,
     )
 
 
@@ -65,6 +67,7 @@ def commit_state(estimator, layout, params, state, optimizer, coding):
     estimator._no_improvement_count = state.no_improvement_count
     estimator._best_params = state.best_params
     estimator._optimizer = optimizer
+    estimator._training_device = device_name(params.flat)
 
 
 def _copy(curve):

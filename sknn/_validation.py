@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import scipy.sparse as sp
 from sklearn.metrics import check_scoring
-from sklearn.utils.validation import validate_data
 
-from sknn._backend import float_dtypes, move_to, to_float, to_numpy
+from sknn._backend import move_to, to_float, to_numpy
+from sknn._prediction import validated_input
 from sknn._batches import take_rows
 from sknn._sample_weight import check_sample_weight, combine_weights
 from sknn._split import validation_split
@@ -54,16 +54,14 @@ def validation_set(estimator, problem, random_state, incremental, validation_dat
 
 
 def _given_validation_set(estimator, problem, X_val, y_val, sample_weight_val):
-    X = validate_data(
-        estimator, X_val, accept_sparse=["csr", "csc"], dtype=float_dtypes(X_val), reset=False
-    )
+    X = validated_input(estimator, X_val)
     y_host = to_numpy(y_val)
     if y_host.shape[0] != X.shape[0]:
         raise ValueError(
             f"X_val has {X.shape[0]} samples but y_val has {y_host.shape[0]}."
         )
     xp, device, dtype = problem.xp, problem.device, problem.X.dtype
-    X = X.tocsr().astype(dtype) if sp.issparse(X) else move_to(X, xp, device, dtype)
+    X = move_to(X.tocsr() if sp.issparse(X) else X, xp, device, dtype)
     weights = check_sample_weight(sample_weight_val, X.shape[0])
     Y_host = estimator._encode_validation_targets(y_host, problem.coding)
     if Y_host.shape[1] != problem.Y.shape[1]:
