@@ -6,6 +6,7 @@ lives in a ``TrainingState``, copied in before and out after the fit, so a
 failed fit leaves the estimator as it was.
 """
 
+import math
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from sklearn.exceptions import ConvergenceWarning
 
 from sknn._backend import to_float
+from sknn._interrupt import CtrlC
 from sknn._log import TrainingLog
 
 
@@ -30,6 +32,7 @@ class TrainingState:
     best_validation_score: float | None = None
     no_improvement_count: int = 0
     best_params: object = None  # flat copy of the best weights, early stopping
+    trained: bool = False  # whether any epoch (this fit or an earlier one) has finished
 
     def watch_validation(self, params):
         """Start tracking a validation score (also after a fit without one)."""
@@ -57,12 +60,14 @@ class StoppingRule:
         return self.validation is not None
 
 
-def run_epoch(network, params, grads, optimizer, batches, alpha, log):
-    """One pass over the training rows; the mean penalised training loss.
+def run_epoch(network, params, grads, optimizer, batches, alpha, log, ctrl_c=None):
+    """One pass over the training rows: ``(mean penalised training loss, finished)``.
 
-    The loss stays on the device until the epoch ends (one host sync).
+    The loss stays on the device until the epoch ends (one host sync). A
+    Ctrl-C (``ctrl_c.pressed``) ends the epoch after the current batch, with
+    ``finished`` False.
     """
-    accumulated = 0.0
+    accumulated, seen = 0.0, 0
     for index, (X_batch, Y_batch, weight_batch) in enumerate(batches.epoch()):
         total, weight_sum = network.gradient(params, grads, X_batch, Y_batch, weight_batch)
         # The step forms the penalised mean gradient; it returns ||W||^2
@@ -72,8 +77,11 @@ def run_epoch(network, params, grads, optimizer, batches, alpha, log):
         if alpha:
             batch_loss = batch_loss + (0.5 * alpha) * norm / weight_sum
         accumulated = accumulated + batch_loss * X_batch.shape[0]
+        seen += X_batch.shape[0]
         log.batch_done(index)
-    return to_float(accumulated) / batches.n_samples
+        if ctrl_c is not None and ctrl_c.pressed:
+            return to_float(accumulated) / seen, False
+    return to_float(accumulated) / batches.n_samples, True
 
 
 def record_validation(state, rule, params):
@@ -143,16 +151,33 @@ def log_epoch(state, rule, optimizer, seconds):
 
 
 def fit_epochs(network, params, grads, optimizer, batches, state, rule, alpha, max_iter, incremental):
-    """Train for up to ``max_iter`` epochs (one when ``incremental``)."""
+    """Train for up to ``max_iter`` epochs (one when ``incremental``).
+
+    Stops early on a plateau, on Ctrl-C (after the current batch) and when
+    training diverges (the loss or the weights stop being finite); the last
+    two keep the latest finite weights (the best ones under early stopping)
+    and warn.
+    """
     state.n_iter = 0
-    try:
+    last_finite = params.copy_flat()
+    with CtrlC() as ctrl_c:
         for _ in range(max_iter):
+            last_finite[...] = params.flat
             start = time.perf_counter()
-            epoch_loss = run_epoch(network, params, grads, optimizer, batches, alpha, rule.log)
+            epoch_loss, finished = run_epoch(
+                network, params, grads, optimizer, batches, alpha, rule.log, ctrl_c
+            )
             seconds = time.perf_counter() - start
+            if not _finite(params, epoch_loss):
+                _diverged(state, params, last_finite, epoch_loss)
+                break
+            if not finished:
+                _interrupted(state)
+                break
             stop = end_epoch(
                 state, rule, optimizer, params, epoch_loss, batches.n_samples, seconds
             )
+            state.trained = True
             if stop or incremental:
                 break
             if state.n_iter == max_iter:
@@ -161,7 +186,42 @@ def fit_epochs(network, params, grads, optimizer, batches, state, rule, alpha, m
                     "the optimization hasn't converged yet." % max_iter,
                     ConvergenceWarning,
                 )
-    except KeyboardInterrupt:
-        warnings.warn("Training interrupted by user.")
     if rule.watches_validation:
         params.flat[...] = state.best_params
+
+
+def _finite(params, epoch_loss):
+    xp = params.xp
+    return math.isfinite(epoch_loss) and bool(xp.all(xp.isfinite(params.flat)))
+
+
+def _diverged(state, params, last_finite, epoch_loss):
+    """Keep the weights from before the diverging epoch, or raise when none were trained."""
+    epoch = state.n_iter + 1
+    advice = (
+        "Try a smaller learning_rate_init, scale the inputs (e.g. StandardScaler "
+        "in a Pipeline) or a larger alpha."
+    )
+    if not state.trained:
+        raise ValueError(
+            f"Training diverged in its first epoch (the loss became {epoch_loss}, or "
+            "the weights non-finite), so there are no finite trained weights to "
+            f"keep. {advice}"
+        )
+    params.flat[...] = last_finite
+    warnings.warn(
+        f"Training diverged in epoch {epoch}: the loss became {epoch_loss} or the "
+        f"weights non-finite. Stopped; the weights from before that epoch are kept"
+        f"{' (the best ones on the validation set are restored)' if state.best_params is not None else ''}. "
+        f"{advice}",
+        ConvergenceWarning,
+    )
+
+
+def _interrupted(state):
+    warnings.warn(
+        f"Training interrupted by Ctrl-C after {state.n_iter} complete epoch(s); the "
+        "estimator keeps the latest weights (the best ones under early stopping) "
+        "and its curves so far, and can predict. Press Ctrl-C twice to abort a fit.",
+        UserWarning,
+    )
