@@ -33,9 +33,11 @@ from sknn._layout import ParameterLayout
 from sknn._lbfgs import fit_lbfgs
 from sknn._log import TrainingLog
 from sknn._engine import PREDICTION_ROWS, make_network
-from sknn._prediction import prediction_network, validated_input, weights_on
+from sknn._prediction import (
+    check_finite_outputs, prediction_network, validated_input, weights_on,
+)
 from sknn._network import FlatParameters, per_layer
-from sknn._optimizers import SGD, Adam, AdamW, RMSProp
+from sknn._optimizers import SGD, Adam, AdamW, RMSProp, optimizer_from_record, optimizer_record
 from sknn._params import (
     PARAMETER_CONSTRAINTS,
     STOCHASTIC_SOLVERS,
@@ -342,7 +344,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             xp, [X.shape[1], *(b.shape[0] for b in intercepts)], self.activation,
             self.out_activation_, dtype, device, X.shape[0], is_sparse(X),
         )
-        return network.forward(coefs, intercepts, X, new_array=True)
+        return check_finite_outputs(xp, network.forward(coefs, intercepts, X, new_array=True))
 
     def _check_same_namespace(self, xp, device, method):
         fitted = self.coefs_[0]
@@ -373,11 +375,17 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         return table
 
     def __getstate__(self):
-        """The estimator with every array on the host (NumPy), so a GPU model
-        pickles, and loads where there is no GPU or CuPy."""
-        return host_state(super().__getstate__())
+        """The estimator as plain data: every array on the host (NumPy), so a GPU
+        model pickles and loads where there is no GPU or CuPy; the optimizer as
+        a dict, so that skops files name no type but the estimator's."""
+        state = host_state(super().__getstate__())
+        if state.get("_optimizer") is not None:
+            state["_optimizer"] = optimizer_record(state["_optimizer"])
+        return state
 
     def __setstate__(self, state):
+        if isinstance(state.get("_optimizer"), dict):
+            state = {**state, "_optimizer": optimizer_from_record(state["_optimizer"])}
         super().__setstate__(state)
         warn_if_moved_to_cpu(self)
 

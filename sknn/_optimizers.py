@@ -346,3 +346,19 @@ class AdamW(Adam):
 
     def _weight_decay(self):
         return 1.0 - self.base_rate * self.weight_decay
+
+
+_KINDS = {kind.__name__: kind for kind in (SGD, Adam, RMSProp, AdamW)}
+
+
+def optimizer_record(optimizer):
+    """The optimizer as plain data (a dict of numbers, strings and NumPy arrays),
+    for saving: a file then names no sknn class but the estimator's."""
+    return {"kind": type(optimizer).__name__, "state": optimizer.__getstate__()}
+
+
+def optimizer_from_record(record):
+    """The optimizer ``optimizer_record`` saved."""
+    optimizer = _KINDS[record["kind"]].__new__(_KINDS[record["kind"]])
+    optimizer.__dict__.update(record["state"])
+    return optimizer

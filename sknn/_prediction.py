@@ -71,6 +71,21 @@ def _all_finite(X):
     return _cpu.specialised(_cpu.all_finite, X.dtype)(X)
 
 
+def check_finite_outputs(xp, outputs):
+    """``outputs``, or a ValueError when any is NaN or infinite (never silent NaNs)."""
+    if type(outputs) is np.ndarray:
+        finite = _all_finite(outputs if outputs.ndim == 2 else outputs[:, None])
+    else:
+        finite = bool(xp.all(xp.isfinite(outputs)))
+    if not finite:
+        raise ValueError(
+            "The network's outputs for this X are not finite (NaN or infinity): "
+            "its values are too large for the fitted weights. Scale the inputs as "
+            "they were scaled for fit (e.g. StandardScaler in a Pipeline)."
+        )
+    return outputs
+
+
 def prediction_network(xp, layer_units, hidden_activation, output_activation, dtype, device,
                        n_rows, sparse):
     """A network for predicting ``n_rows`` rows, from this thread's small cache."""

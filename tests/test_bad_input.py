@@ -170,3 +170,13 @@ def test_partial_fit_with_another_number_of_features_changes_nothing():
         model.partial_fit(X[:, :3], Y_CLASSES)
     np.testing.assert_array_equal(model.predict_proba(X), before)
     assert model.n_features_in_ == 4
+
+
+@pytest.mark.parametrize("make", [classifier, regressor])
+def test_overflowing_outputs_are_an_error_not_silent_nans(make):
+    y = Y_REAL if make is regressor else Y_CLASSES
+    model = make().fit(X, y)
+    model.coefs_[0][...] = 1e308  # finite weights whose products overflow
+    method = model.predict if make is regressor else model.predict_proba
+    with np.errstate(all="ignore"), pytest.raises(ValueError, match="outputs .* not finite"):
+        method(X)
