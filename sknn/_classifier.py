@@ -9,7 +9,7 @@ from sklearn.utils.class_weight import compute_class_weight, compute_sample_weig
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 
-from sknn import _labels
+from sknn import _convert, _labels
 from sknn._backend import device_of
 from sknn._base import BaseMultilayerPerceptron
 from sknn._docstrings import ATTRIBUTES, PARAMETERS
@@ -245,6 +245,63 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         return self._fit(
             X, y, sample_weight, incremental=True, classes=classes if first_call else None
         )
+
+    def to_sklearn(self):
+        """The fitted network as a fitted ``sklearn.neural_network.MLPClassifier``.
+
+        Same weights (NumPy copies, also of a GPU model), classes and fitted
+        attributes, so it predicts the same within floating-point rounding;
+        export it to ONNX with skl2onnx. sknn-only parameters (``dropout``,
+        ``class_weight``, ``init``, ``scoring``, ``rho``, ``dtype``,
+        ``device``) are dropped: they only shape training. ``solver='rmsprop'``
+        and ``'adamw'`` become ``'adam'`` (what further training would use).
+        See docs/interoperability.md.
+
+        Returns
+        -------
+        estimator : sklearn.neural_network.MLPClassifier
+            A new, fitted scikit-learn estimator; this one is unchanged.
+
+        Raises
+        ------
+        ValueError
+            When scikit-learn cannot compute the network: a hidden activation
+            other than 'identity', 'logistic', 'tanh' or 'relu', or different
+            activations per hidden layer.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sknn import MLPClassifier
+        >>> X, y = [[0.0, 0.0], [1.0, 1.0]], [0, 1]
+        >>> clf = MLPClassifier(hidden_layer_sizes=(3,), solver="lbfgs", random_state=0)
+        >>> skl = clf.fit(X, y).to_sklearn()
+        >>> type(skl).__module__, type(skl).__name__
+        ('sklearn.neural_network._multilayer_perceptron', 'MLPClassifier')
+        >>> bool(np.allclose(skl.predict_proba(X), clf.predict_proba(X), rtol=1e-12))
+        True
+        >>> MLPClassifier.from_sklearn(skl).predict(X)
+        array([0, 1])
+        """
+        return _convert.to_sklearn(self)
+
+    @classmethod
+    def from_sklearn(cls, estimator):
+        """An sknn MLPClassifier equal to a fitted scikit-learn one.
+
+        Parameters
+        ----------
+        estimator : sklearn.neural_network.MLPClassifier
+            A fitted estimator; its parameters, weights, classes and training
+            state (optimizer included) are copied, so the result predicts the
+            same and can go on with ``partial_fit`` or ``warm_start``.
+
+        Returns
+        -------
+        estimator : MLPClassifier
+            A new, fitted sknn estimator; ``estimator`` is unchanged.
+        """
+        return _convert.from_sklearn(cls, estimator)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -8,7 +8,7 @@ from sknn._backend import is_sparse, to_numpy
 
 def to_host(value):
     """``value`` with its arrays (also in lists, tuples and dicts) as NumPy arrays."""
-    if isinstance(value, np.ndarray) or value is None:
+    if isinstance(value, (np.ndarray, np.generic)) or value is None:
         return value
     if is_sparse(value):
         return value if type(value).__module__.startswith("scipy") else value.get()

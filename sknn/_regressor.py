@@ -7,6 +7,7 @@ from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 
+from sknn import _convert
 from sknn._base import BaseMultilayerPerceptron
 from sknn._docstrings import ATTRIBUTES, PARAMETERS
 
@@ -135,6 +136,49 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         """
         xp, y_out = self._forward(X, "predict")
         return xp.reshape(y_out, (-1,)) if y_out.shape[1] == 1 else y_out
+
+    def to_sklearn(self):
+        """The fitted network as a fitted ``sklearn.neural_network.MLPRegressor``.
+
+        Same weights (NumPy copies, also of a GPU model), ``loss`` and fitted
+        attributes, so it predicts the same within floating-point rounding;
+        export it to ONNX with skl2onnx. sknn-only parameters (``dropout``,
+        ``init``, ``scoring``, ``rho``, ``dtype``, ``device``) are dropped:
+        they only shape training. ``solver='rmsprop'`` and ``'adamw'`` become
+        ``'adam'`` (what further training would use). See
+        docs/interoperability.md.
+
+        Returns
+        -------
+        estimator : sklearn.neural_network.MLPRegressor
+            A new, fitted scikit-learn estimator; this one is unchanged.
+
+        Raises
+        ------
+        ValueError
+            When scikit-learn cannot compute the network: a hidden activation
+            other than 'identity', 'logistic', 'tanh' or 'relu', or different
+            activations per hidden layer.
+        """
+        return _convert.to_sklearn(self)
+
+    @classmethod
+    def from_sklearn(cls, estimator):
+        """An sknn MLPRegressor equal to a fitted scikit-learn one.
+
+        Parameters
+        ----------
+        estimator : sklearn.neural_network.MLPRegressor
+            A fitted estimator; its parameters, weights and training state
+            (optimizer included) are copied, so the result predicts the same
+            and can go on with ``partial_fit`` or ``warm_start``.
+
+        Returns
+        -------
+        estimator : MLPRegressor
+            A new, fitted sknn estimator; ``estimator`` is unchanged.
+        """
+        return _convert.from_sklearn(cls, estimator)
 
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)
