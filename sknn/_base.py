@@ -368,6 +368,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         Returns
         -------
         table : str
+            The table that was printed.
         """
         check_is_fitted(self)
         table = network_summary(self)

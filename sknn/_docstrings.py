@@ -144,17 +144,17 @@ ATTRIBUTES = """\
         The minimum loss reached by the solver throughout fitting; None when
         early stopping watches the validation score instead.
 
-    loss_curve_ : list of shape (n_iter_,)
+    loss_curve_ : list of shape (``n_iter_``,)
         The loss at the end of each training step (each epoch; each iteration
         for 'lbfgs').
 
-    validation_scores_ : list of shape (n_iter_,) or None
+    validation_scores_ : list of shape (``n_iter_``,) or None
         The validation score at each epoch, when early stopping is on.
 
     best_validation_score_ : float or None
         The best validation score, when early stopping is on.
 
-    validation_loss_curve_ : list of shape (n_iter_,) or None
+    validation_loss_curve_ : list of shape (``n_iter_``,) or None
         The validation loss (without the L2 term) at each epoch, whenever
         there is a validation set.
 
@@ -171,7 +171,7 @@ ATTRIBUTES = """\
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during fit, when X has string feature names.
 
     n_iter_ : int

@@ -14,6 +14,8 @@ __all__ = ["FASHION_MNIST_CLASSES", "load_fashion_mnist", "read_idx"]
 
 FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
 
+#: The names of the ten Fashion-MNIST classes: class index ``y`` (0..9) is
+#: ``FASHION_MNIST_CLASSES[y]``, from "T-shirt/top" to "Ankle boot".
 FASHION_MNIST_CLASSES = (
     "T-shirt/top",
     "Trouser",

@@ -32,7 +32,13 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 
 @pytest.fixture(scope="module")
 def client():
-    """A real cluster: a scheduler and two single-threaded worker processes."""
+    """A real cluster: a scheduler and two single-threaded worker processes.
+
+    distributed's nanny sets ``OMP_NUM_THREADS=1`` (and the like) in this
+    process's environment for its workers; the environment is put back after,
+    so that processes other tests start get this process's thread settings.
+    """
+    environment = dict(os.environ)
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     )
@@ -42,6 +48,8 @@ def client():
     finally:
         client.close()
         cluster.close()
+        os.environ.clear()
+        os.environ.update(environment)
 
 
 @pytest.fixture(scope="module")

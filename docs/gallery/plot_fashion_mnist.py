@@ -74,6 +74,11 @@ def parse_args(argv=None):
 # the whole fit in float32. Like the Keras tutorial's ``validation_data``,
 # the last 10,000 training images become the validation set that early
 # stopping watches; the network trains on the first 50,000.
+#
+# The figure of the last full run (``output/sample_images.png``):
+#
+# .. image:: /gallery/output/sample_images.png
+#    :alt: The first 25 training images with their class names
 
 
 def load_data(data_dir=None, quick=False, seed=0):
@@ -178,6 +183,11 @@ def train(model, X_train, y_train, X_val, y_val):
 # line at the epoch whose weights were kept. With dropout the training loss
 # is measured on the thinned network, so it can lie above the validation
 # loss.
+#
+# The figure of the last full run (``output/training_curves.png``):
+#
+# .. image:: /gallery/output/training_curves.png
+#    :alt: Training and validation loss and validation accuracy per epoch
 
 
 def plot_curves(model, path):
@@ -194,6 +204,11 @@ def plot_curves(model, path):
 # hidden unit ``j``. Shown as an image, red marks the pixels where the
 # garment (bright pixels) excites the unit, blue where it inhibits it. The
 # side of the image is the square root of the number of features (28 here).
+#
+# The figure of the last full run (``output/first_layer_weights.png``):
+#
+# .. image:: /gallery/output/first_layer_weights.png
+#    :alt: The weights into hidden units 0 to 15 as 28x28 images
 
 
 def plot_first_layer(model, path, n_units=16):
@@ -224,6 +239,11 @@ def plot_first_layer(model, path, n_units=16):
 # The test images were never seen in training nor in early stopping. The
 # confusion matrix shows which classes the network mixes up: shirts with
 # T-shirts, pullovers and coats, as in the Keras tutorial.
+#
+# The figure of the last full run (``output/confusion_matrix.png``):
+#
+# .. image:: /gallery/output/confusion_matrix.png
+#    :alt: The confusion matrix of the test set
 
 
 def evaluate(model, X_test, y_test, class_names, path):
