@@ -61,7 +61,8 @@ class StoppingRule:
 
 
 def run_epoch(network, params, grads, optimizer, batches, alpha, log, ctrl_c=None):
-    """One pass over the training rows: ``(mean penalised training loss, finished)``.
+    """One pass over the training rows: ``(mean penalised training loss, finished,
+    last X batch)``.
 
     The loss stays on the device until the epoch ends (one host sync). A
     Ctrl-C (``ctrl_c.pressed``) ends the epoch after the current batch, with
@@ -80,8 +81,8 @@ def run_epoch(network, params, grads, optimizer, batches, alpha, log, ctrl_c=Non
         seen += X_batch.shape[0]
         log.batch_done(index)
         if ctrl_c is not None and ctrl_c.pressed:
-            return to_float(accumulated) / seen, False
-    return to_float(accumulated) / batches.n_samples, True
+            return to_float(accumulated) / seen, False, X_batch
+    return to_float(accumulated) / batches.n_samples, True, X_batch
 
 
 def record_validation(state, rule, params):
@@ -164,11 +165,11 @@ def fit_epochs(network, params, grads, optimizer, batches, state, rule, alpha, m
         for _ in range(max_iter):
             last_finite[...] = params.flat
             start = time.perf_counter()
-            epoch_loss, finished = run_epoch(
+            epoch_loss, finished, last_batch = run_epoch(
                 network, params, grads, optimizer, batches, alpha, rule.log, ctrl_c
             )
             seconds = time.perf_counter() - start
-            if not _finite(params, epoch_loss):
+            if not _finite(network, params, epoch_loss, last_batch):
                 _diverged(state, params, last_finite, epoch_loss)
                 break
             if not finished:
@@ -190,9 +191,15 @@ def fit_epochs(network, params, grads, optimizer, batches, state, rule, alpha, m
         params.flat[...] = state.best_params
 
 
-def _finite(params, epoch_loss):
+def _finite(network, params, epoch_loss, last_batch):
+    """Whether the epoch's loss, the weights after it and their outputs for the
+    last batch are finite (a last step can leave finite weights so large that
+    outputs overflow)."""
     xp = params.xp
-    return math.isfinite(epoch_loss) and bool(xp.all(xp.isfinite(params.flat)))
+    if not (math.isfinite(epoch_loss) and bool(xp.all(xp.isfinite(params.flat)))):
+        return False
+    outputs = network.forward(params.coefs, params.intercepts, last_batch)
+    return bool(xp.all(xp.isfinite(outputs)))
 
 
 def _diverged(state, params, last_finite, epoch_loss):
