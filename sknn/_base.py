@@ -7,27 +7,24 @@ The estimators differ only in how targets become network outputs and back
 import copy
 import warnings
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 
 import array_api_compat
 import numpy as np
-import scipy.sparse as sp
 from sklearn import get_config
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from sknn._backend import (
-    device_of, float_dtypes, is_numpy, is_sparse, move_to, namespace_of, numpy_namespace, to_numpy,
+    device_of, is_sparse, move_to, namespace_of, numpy_namespace, to_numpy,
 )
 from sknn._device import (
-    data_target, follows_data, is_out_of_memory, memory_error, prediction_target, target_for,
+    data_target, is_out_of_memory, memory_error, prediction_target, target_for,
     warn_if_moved_to_cpu,
 )
-from sknn._device_input import validate_device_data
-from sknn._errors import explained_input_errors
+from sknn._problem import Problem, on_compute_device, validated_fit_data
 from sknn._host import host_state
-from sknn._batches import BatchSource, take_rows
+from sknn._batches import BatchSource
 from sknn._init import initial_parameters
 from sknn._layout import ParameterLayout
 from sknn._lbfgs import fit_lbfgs
@@ -172,11 +169,8 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         """The validated data of this fit, moved once to the namespace and device
         of the ``device`` parameter, in its float dtype."""
         xp, device = target_for(self.device, X)
-        X, y = self._validated(X, y, first_pass)
-        if self.dtype is not None and type(X) is np.ndarray and not is_numpy(xp):
-            X = X.astype(self.dtype)  # convert on the host: half the transfer to a GPU
-        X = move_to(X.tocsr() if sp.issparse(X) else X, xp, device)
-        X = self._as_compute_dtype(xp, device, X)
+        X, y = validated_fit_data(self, X, y, first_pass)
+        X = on_compute_device(X, xp, device, self.dtype)
         y_host = to_numpy(y)
         Y_host, coding = self._encode_targets(y_host, first_pass, incremental, classes)
         sample_weight = combine_weights(
@@ -185,32 +179,10 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         )
         layout = ParameterLayout([X.shape[1], *hidden_sizes, Y_host.shape[1]])
         Y_dtype = X.dtype if Y_host.dtype.kind == "f" else None  # 0/1 targets stay uint8
-        return _Problem(
+        return Problem(
             xp, device, layout, X, move_to(Y_host, xp, device, Y_dtype), y_host,
             move_to(sample_weight, xp, device, X.dtype), coding,
         )
-
-    def _validated(self, X, y, first_pass):
-        """``validate_data``'s checks; arrays that stay on their device are checked there."""
-        if follows_data(X) and not _dispatching():
-            return validate_device_data(self, X, y, first_pass, self._y_numeric)
-        with explained_input_errors():
-            return validate_data(
-                self,
-                X,
-                y,
-                accept_sparse=["csr", "csc"],
-                multi_output=True,
-                y_numeric=self._y_numeric,
-                dtype=float_dtypes(X),
-                reset=first_pass,
-            )
-
-    def _as_compute_dtype(self, xp, device, X):
-        """X in the ``dtype`` parameter's float type (one conversion), if set."""
-        if self.dtype is None:
-            return X
-        return move_to(X, xp, device, getattr(xp, self.dtype))
 
     def _starting_parameters(self, problem, first_pass, random_state):
         """Initial weights on a first fit, else the fitted ones, in a new flat buffer."""
@@ -350,7 +322,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         fitted = self.coefs_[0]
         if xp == namespace_of(fitted) and device == device_of(fitted):
             return
-        if not _dispatching():
+        if not get_config()["array_api_dispatch"]:
             return  # X was converted to NumPy; the weights are moved for this call
         raise ValueError(
             f"Inputs passed to {type(self).__name__}.{method}() must use the same "
@@ -397,25 +369,6 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         return tags
 
 
-@dataclass
-class _Problem:
-    """The validated data of one fit call, in the compute namespace."""
-
-    xp: object
-    device: object
-    layout: ParameterLayout
-    X: object  # (n_samples, n_features), dense or CSR
-    Y: object  # (n_samples, n_outputs) network targets: compute dtype, or 0/1 as uint8
-    y_host: np.ndarray  # the targets as given, on the host (for scoring)
-    sample_weight: object
-    coding: dict  # classes_ and label kind (classifier) or {} (regressor)
-
-    def targets(self, rows=None):
-        """The network targets (of ``rows``, or all) in the compute dtype."""
-        Y = self.Y if rows is None else take_rows(self.xp, self.Y, rows)
-        return Y if Y.dtype == self.X.dtype else self.xp.astype(Y, self.X.dtype)
-
-
 def _zeros_like_params(problem, params):
     return FlatParameters(problem.xp, problem.layout, problem.xp.zeros_like(params.flat))
 
@@ -426,10 +379,6 @@ def _check_finite(xp, flat):
             "Solver produced non-finite parameter weights. The input data may "
             "contain large values and need to be preprocessed."
         )
-
-
-def _dispatching():
-    return get_config()["array_api_dispatch"]
 
 
 def _compute_dtype(xp, X, coef):

@@ -34,7 +34,6 @@ from sknn._host import to_host
 from sknn._layout import ParameterLayout
 from sknn._network import FlatParameters
 from sknn._optimizers import SGD, Adam
-from sknn._params import STOCHASTIC_SOLVERS
 from sknn._state import attach_network
 
 #: Hidden activations scikit-learn's MLPs compute.

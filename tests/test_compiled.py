@@ -12,7 +12,6 @@ import array_api_compat.numpy as npx
 import array_api_strict
 import numpy as np
 import pytest
-import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 
 from sknn import MLPClassifier, MLPRegressor, _cpu
