@@ -8,7 +8,7 @@ import pytest
 from sklearn import neural_network as sk
 from sklearn.base import clone
 from sklearn.datasets import load_digits, make_multilabel_classification, make_regression
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
