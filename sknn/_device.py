@@ -114,9 +114,12 @@ def target_for(device, X):
 def prediction_target(device, X):
     """Like ``target_for``, but a missing GPU means the CPU (the model was loaded
     on a machine without one; ``warn_if_moved_to_cpu`` said so at load)."""
-    if wants_gpu(device) and not gpu_available(parse_device(device)[1]):
+    try:
+        return target_for(device, X)
+    except (ImportError, RuntimeError):
+        if not wants_gpu(device):
+            raise
         return numpy_namespace, "cpu"
-    return target_for(device, X)
 
 
 def device_name(array):

@@ -122,7 +122,7 @@ class _Schedule:
         and dtype of ``params`` (after loading, or a fit on another device)."""
         xp, device = array_api_compat.array_namespace(params), device_of(params)
         for name, value in vars(self).items():
-            if array_api_compat.is_array_api_obj(value) and name != "_buffers":
+            if array_api_compat.is_array_api_obj(value):
                 setattr(self, name, move_to(value, xp, device, params.dtype))
         self._buffers = None
         return self

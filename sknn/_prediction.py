@@ -74,7 +74,7 @@ def _all_finite(X):
 def check_finite_outputs(xp, outputs):
     """``outputs``, or a ValueError when any is NaN or infinite (never silent NaNs)."""
     if type(outputs) is np.ndarray:
-        finite = _all_finite(outputs if outputs.ndim == 2 else outputs[:, None])
+        finite = _all_finite(outputs)  # (n_rows, n_outputs), contiguous
     else:
         finite = bool(xp.all(xp.isfinite(outputs)))
     if not finite:

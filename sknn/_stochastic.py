@@ -216,11 +216,12 @@ def _diverged(state, params, last_finite, epoch_loss):
             f"keep. {advice}"
         )
     params.flat[...] = last_finite
+    kept = "the weights from before that epoch are kept"
+    if state.best_params is not None:
+        kept = "the best weights on the validation set are restored"
     warnings.warn(
         f"Training diverged in epoch {epoch}: the loss became {epoch_loss} or the "
-        f"weights non-finite. Stopped; the weights from before that epoch are kept"
-        f"{' (the best ones on the validation set are restored)' if state.best_params is not None else ''}. "
-        f"{advice}",
+        f"weights non-finite. Stopped; {kept}. {advice}",
         ConvergenceWarning,
     )
 
