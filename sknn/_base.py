@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 import array_api_compat
 import numpy as np
 from sklearn import get_config
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import BaseEstimator, _fit_context, is_classifier
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
@@ -27,7 +27,9 @@ from sknn._host import host_state
 from sknn._batches import BatchSource
 from sknn._init import initial_parameters
 from sknn._layout import ParameterLayout
+from sknn._interrupt import refuse_after_a_stopped_fit
 from sknn._lbfgs import fit_lbfgs
+from sknn._losses import loss_value_type
 from sknn._log import TrainingLog
 from sknn._engine import PREDICTION_ROWS, make_network
 from sknn._prediction import (
@@ -146,6 +148,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             raise
 
     def _fit_all_or_nothing(self, X, y, sample_weight, incremental, classes, validation_data):
+        refuse_after_a_stopped_fit()
         hidden_sizes = hidden_layer_sizes(self)
         hidden_activations(self, len(hidden_sizes))
         dropout_rates(self, len(hidden_sizes))
@@ -154,6 +157,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         random_state = check_random_state(self.random_state)
         params = self._starting_parameters(problem, first_pass, random_state)
         state = initial_state(self, params) if first_pass else state_from(self, params)
+        state.loss_type = problem.loss_type
         validation = validation_set(self, problem, random_state, incremental, validation_data)
         if self.solver == "lbfgs":
             optimizer = self._run_lbfgs(problem, params, state)
@@ -165,7 +169,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         commit_state(self, problem.layout, params, state, optimizer, problem.coding)
         return self
 
-    def _problem(self, X, y, sample_weight, hidden_sizes, first_pass, incremental, classes):
+    def _problem(self, X, y, given_weight, hidden_sizes, first_pass, incremental, classes):
         """The validated data of this fit, moved once to the namespace and device
         of the ``device`` parameter, in its float dtype."""
         xp, device = target_for(self.device, X)
@@ -174,14 +178,16 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         y_host = to_numpy(y)
         Y_host, coding = self._encode_targets(y_host, first_pass, incremental, classes)
         sample_weight = combine_weights(
-            check_sample_weight(sample_weight, X.shape[0]),
+            check_sample_weight(given_weight, X.shape[0]),
             self._class_weights(y_host, incremental),
         )
         layout = ParameterLayout([X.shape[1], *hidden_sizes, Y_host.shape[1]])
         Y_dtype = X.dtype if Y_host.dtype.kind == "f" else None  # 0/1 targets stay uint8
+        weight_dtype = None if given_weight is None else getattr(given_weight, "dtype", "float64")
+        loss_type = loss_value_type(is_classifier(self), X.dtype, y_host.dtype, weight_dtype)
         return Problem(
             xp, device, layout, X, move_to(Y_host, xp, device, Y_dtype), y_host,
-            move_to(sample_weight, xp, device, X.dtype), coding,
+            move_to(sample_weight, xp, device, X.dtype), coding, loss_type,
         )
 
     def _starting_parameters(self, problem, first_pass, random_state):
@@ -230,8 +236,9 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             network, params, grads, problem.X, problem.targets(), problem.sample_weight,
             self.alpha, settings,
         )
-        state.n_iter, state.loss, state.loss_curve = n_iter, loss, curve
-        state.best_loss = min(curve, default=loss)
+        state.n_iter, state.loss = n_iter, state.loss_type(loss)
+        state.loss_curve = [state.loss_type(value) for value in curve]
+        state.best_loss = min(state.loss_curve, default=state.loss)
         return None
 
     def _run_stochastic(self, problem, params, state, random_state, incremental, validation):

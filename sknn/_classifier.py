@@ -66,6 +66,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
     _y_numeric = False
+    loss = "log_loss"  # an attribute of scikit-learn's classifier too (not a parameter)
 
     def __init__(
         self,

@@ -1,11 +1,10 @@
 """Full-batch training with SciPy's L-BFGS-B on the flat parameter buffer."""
 
 import time
-import warnings
 
 import numpy as np
 import scipy.optimize
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.optimize import _check_optimize_result
 
 from sknn._backend import device_of, move_to, to_float, to_numpy
 from sknn._log import TrainingLog
@@ -66,22 +65,7 @@ def fit_lbfgs(network, params, grads, X, Y, sample_weight, alpha, settings):
                 "gtol": settings["tol"],
             },
         )
-    n_iter = min(result.nit, settings["max_iter"])
-    _warn_if_not_converged(result, n_iter)
+    # scikit-learn's own check: the same n_iter_ and the same ConvergenceWarning
+    n_iter = _check_optimize_result("lbfgs", result, settings["max_iter"])
     set_parameters(result.x)
     return n_iter, float(result.fun), loss_curve
-
-
-def _warn_if_not_converged(result, n_iter):
-    if result.status == 0:
-        return
-    message = result.message
-    if isinstance(message, bytes):
-        message = message.decode("latin1")
-    warnings.warn(
-        f"lbfgs failed to converge after {n_iter} iteration(s) "
-        f"(status={result.status}):\n{message}\n\n"
-        "Increase the number of iterations (max_iter) or scale the data as "
-        "shown in:\n    https://scikit-learn.org/stable/modules/preprocessing.html",
-        ConvergenceWarning,
-    )

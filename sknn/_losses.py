@@ -8,6 +8,8 @@ over outputs; ``summed_loss`` sums over samples (what a batch's gradient is
 the gradient of), ``mean_loss`` averages (the reported loss).
 """
 
+import numpy as np
+
 
 def _clip_probabilities(xp, y_prob):
     eps = xp.finfo(y_prob.dtype).eps
@@ -62,3 +64,45 @@ def mean_loss(xp, output_activation, y, y_pred, sample_weight=None):
     """The loss averaged over samples, weighted by ``sample_weight`` when given."""
     total = summed_loss(xp, output_activation, y, y_pred, sample_weight)
     return total / (y.shape[0] if sample_weight is None else xp.sum(sample_weight))
+
+
+def loss_value_type(classifier, x_dtype, y_dtype, sample_weight_dtype=None):
+    """The NumPy type scikit-learn gives ``loss_`` and ``loss_curve_`` entries.
+
+    scikit-learn's loss is computed in NumPy's promotion of the inputs'
+    types: a classifier's 0/1 targets are int64, so its loss is always
+    float64; a regressor's is float32 only when X, y and ``sample_weight``
+    (when given; non-float weights become float64) promote to float32.
+
+    Parameters
+    ----------
+    classifier : bool
+    x_dtype, y_dtype : dtype
+        Of X in the compute dtype (any namespace's dtype), and of the validated y.
+    sample_weight_dtype : dtype or None
+        Of the given sample weights; None when none were given.
+
+    Examples
+    --------
+    >>> loss_value_type(True, "float32", "int64").__name__
+    'float64'
+    >>> loss_value_type(False, "float32", "float32").__name__
+    'float32'
+    >>> loss_value_type(False, "float32", "float32", "float64").__name__
+    'float64'
+    """
+    if classifier:
+        return np.float64
+    dtypes = [_numpy_dtype(x_dtype), _numpy_dtype(y_dtype)]
+    if sample_weight_dtype is not None:
+        weights = _numpy_dtype(sample_weight_dtype)
+        dtypes.append(weights if weights in (np.float32, np.float64) else np.float64)
+    return np.result_type(*dtypes).type
+
+
+def _numpy_dtype(dtype):
+    """NumPy's dtype of the same name (CuPy's and array-api-strict's too)."""
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        return np.dtype(str(dtype).rsplit(".", 1)[-1])

@@ -61,6 +61,7 @@ class Problem:
     y_host: np.ndarray  # the targets as given, on the host (for scoring)
     sample_weight: object
     coding: dict  # classes_ and label kind (classifier) or {} (regressor)
+    loss_type: type = np.float64  # of loss_ and loss_curve_ entries, as scikit-learn's
 
     def targets(self, rows=None):
         """The network targets (of ``rows``, or all) in the compute dtype."""

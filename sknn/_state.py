@@ -43,31 +43,43 @@ def state_from(estimator, params):
     )
 
 
+def network_attributes(estimator, layout, params, coding):
+    """The attributes that make ``estimator`` predict with ``params``."""
+    coefs, intercepts = layout.unpack(params.xp, params.flat)
+    return {
+        **coding,
+        "coefs_": coefs,
+        "intercepts_": intercepts,
+        "n_layers_": len(layout.layer_units),
+        "n_outputs_": layout.layer_units[-1],
+        "out_activation_": estimator._output_activation(coding),
+    }
+
+
 def attach_network(estimator, layout, params, coding):
     """Set the attributes that make ``estimator`` predict with ``params``."""
-    for name, value in coding.items():
-        setattr(estimator, name, value)
-    estimator.coefs_, estimator.intercepts_ = layout.unpack(params.xp, params.flat)
-    estimator.n_layers_ = len(layout.layer_units)
-    estimator.n_outputs_ = layout.layer_units[-1]
-    estimator.out_activation_ = estimator._output_activation(coding)
+    estimator.__dict__.update(network_attributes(estimator, layout, params, coding))
 
 
 def commit_state(estimator, layout, params, state, optimizer, coding):
-    """Write a finished fit into the estimator's fitted attributes."""
-    attach_network(estimator, layout, params, coding)
-    estimator.n_iter_ = state.n_iter
-    estimator.t_ = state.t
-    estimator.loss_ = state.loss
-    estimator.loss_curve_ = state.loss_curve
-    estimator.best_loss_ = state.best_loss
-    estimator.validation_scores_ = state.validation_scores
-    estimator.validation_loss_curve_ = state.validation_loss_curve
-    estimator.best_validation_score_ = state.best_validation_score
-    estimator._no_improvement_count = state.no_improvement_count
-    estimator._best_params = state.best_params
-    estimator._optimizer = optimizer
-    estimator._training_device = device_name(params.flat)
+    """Write a finished fit into the estimator's fitted attributes, in one
+    ``dict.update``: a Ctrl-C (a Python signal handler runs between
+    bytecodes) cannot leave the estimator half-updated."""
+    estimator.__dict__.update(
+        network_attributes(estimator, layout, params, coding),
+        n_iter_=state.n_iter,
+        t_=state.t,
+        loss_=state.loss,
+        loss_curve_=state.loss_curve,
+        best_loss_=state.best_loss,
+        validation_scores_=state.validation_scores,
+        validation_loss_curve_=state.validation_loss_curve,
+        best_validation_score_=state.best_validation_score,
+        _no_improvement_count=state.no_improvement_count,
+        _best_params=state.best_params,
+        _optimizer=optimizer,
+        _training_device=device_name(params.flat),
+    )
 
 
 def _copy(curve):

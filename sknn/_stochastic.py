@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sklearn.exceptions import ConvergenceWarning
 
 from sknn._backend import to_float
-from sknn._interrupt import CtrlC
+from sknn._interrupt import FOLLOW_SECONDS, CtrlC
 from sknn._log import TrainingLog
 
 
@@ -33,6 +33,7 @@ class TrainingState:
     no_improvement_count: int = 0
     best_params: object = None  # flat copy of the best weights, early stopping
     trained: bool = False  # whether any epoch (this fit or an earlier one) has finished
+    loss_type: type = float  # what the losses are stored as (NumPy's, as scikit-learn's)
 
     def watch_validation(self, params):
         """Start tracking a validation score (also after a fit without one)."""
@@ -89,7 +90,7 @@ def record_validation(state, rule, params):
     """Score the epoch on the validation set; keep the best weights."""
     score, loss = rule.validation(params)
     state.validation_scores.append(score)
-    state.validation_loss_curve.append(loss)
+    state.validation_loss_curve.append(state.loss_type(loss))
     if score < state.best_validation_score + rule.tol:
         state.no_improvement_count += 1
     else:
@@ -123,8 +124,8 @@ def end_epoch(state, rule, optimizer, params, epoch_loss, n_samples, seconds):
     """Bookkeeping after an epoch; True when training should stop."""
     state.n_iter += 1
     state.t += n_samples
-    state.loss = epoch_loss
-    state.loss_curve.append(epoch_loss)
+    state.loss = state.loss_type(epoch_loss)
+    state.loss_curve.append(state.loss)
     if rule.watches_validation:
         record_validation(state, rule, params)
     else:
@@ -230,6 +231,8 @@ def _interrupted(state):
     warnings.warn(
         f"Training interrupted by Ctrl-C after {state.n_iter} complete epoch(s); the "
         "estimator keeps the latest weights (the best ones under early stopping) "
-        "and its curves so far, and can predict. Press Ctrl-C twice to abort a fit.",
+        "and its curves so far, and can predict. A second press aborts a fit, and a "
+        f"fit started within {FOLLOW_SECONDS:g}s of this one raises KeyboardInterrupt "
+        "(this stops a surrounding search, cross-validation or loop).",
         UserWarning,
     )

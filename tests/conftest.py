@@ -1,5 +1,19 @@
-"""Test set-up: scikit-learn's array-API checks need SCIPY_ARRAY_API before SciPy loads."""
+"""Test set-up: scikit-learn's array-API checks need SCIPY_ARRAY_API before SciPy loads;
+each test starts with no fit stopped by Ctrl-C behind it."""
 
 import os
 
+import pytest
+
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+
+@pytest.fixture(autouse=True)
+def _no_stopped_fit_before():
+    """A test that stops a fit with Ctrl-C must not refuse the next test's fit
+    (sknn refuses a fit started within 2 s of a stopped one)."""
+    from sknn._interrupt import forget_stopped_fits
+
+    forget_stopped_fits()
+    yield
+    forget_stopped_fits()

@@ -76,6 +76,8 @@ def host_arrays(value):
         return [a for item in value for a in host_arrays(item)]
     if hasattr(value, "__dict__") and not isinstance(value, type):
         return host_arrays(value.__getstate__())  # what pickle stores of it
+    if isinstance(value, np.generic):
+        return []  # a NumPy scalar (loss_, as scikit-learn's) is on the host by nature
     return [value] if hasattr(value, "shape") and hasattr(value, "dtype") else []
 
 
