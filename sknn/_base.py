@@ -47,7 +47,7 @@ from sknn._params import (
     init_activations,
 )
 from sknn._sample_weight import check_sample_weight, combine_weights
-from sknn._validation import validation_monitor, validation_set
+from sknn._validation import scores_are_minus_the_loss, validation_monitor, validation_set
 from sknn._state import commit_state, initial_state, state_from
 from sknn._stochastic import StoppingRule, fit_epochs
 from sknn._summary import network_summary
@@ -250,7 +250,10 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             problem.xp, problem.X, problem.Y, problem.sample_weight, train_rows,
             batch_size, self.shuffle, random_state,
         )
-        log = TrainingLog(self.verbose, self.max_iter, batches.n_batches)
+        log = TrainingLog(
+            self.verbose, self.max_iter, batches.n_batches,
+            show_score=not scores_are_minus_the_loss(self),
+        )
         rule = StoppingRule(self.tol, self.n_iter_no_change, log=log)
         if validation is not None:
             rows = min(validation.X.shape[0], PREDICTION_ROWS)
@@ -338,21 +341,22 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             f"{namespace_of(fitted).__name__} on {device_of(fitted)}."
         )
 
-    def summary(self):
-        """Print and return a Keras-style table of the fitted network.
+    def summary(self, print_fn=None):
+        """Print a Keras-style table of the fitted network.
 
         One row per layer (type, output shape, activation, parameter count)
-        and the total; a 784-64-10 network has ``Total params: 50,890``.
+        and the total; a 784-64-10 network has ``Total params: 50,890``. As
+        in Keras, the table is printed and nothing is returned, so a REPL
+        shows it once.
 
-        Returns
-        -------
-        table : str
-            The table that was printed.
+        Parameters
+        ----------
+        print_fn : callable, default=None
+            Called with the table (a str) instead of ``print``, to send it
+            elsewhere: ``clf.summary(print_fn=lines.append)`` keeps it.
         """
         check_is_fitted(self)
-        table = network_summary(self)
-        print(table)
-        return table
+        (print if print_fn is None else print_fn)(network_summary(self))
 
     def __getstate__(self):
         """The estimator as plain data: every array on the host (NumPy), so a GPU

@@ -142,7 +142,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         if y_val.ndim == 2 and y_val.shape[1] == 1:
             y_val = column_or_1d(y_val, warn=True)
         kind, classes = coding["_label_kind"], coding["classes_"]
-        _labels.check_known_labels(y_val, kind, classes, require_all=False)
+        _labels.check_known_labels(y_val, kind, classes, require_all=False, name="y_val")
         return _labels.encode(y_val, kind, classes)
 
     def _output_activation(self, coding):

@@ -9,6 +9,9 @@ from sklearn.base import is_classifier
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils.validation import check_is_fitted
 
+from sknn._validation import scores_are_minus_the_loss
+
+_LEGEND_ROOM = 0.35  # of the curves' height, added above them on twin axes for the legend
 _INSTALL_HINT = 'Or install sknn with its plotting extra: `pip install "sknn[plot]"`.'
 
 
@@ -17,10 +20,14 @@ class TrainingCurveDisplay:
 
     Build one with :meth:`from_estimator`, or from the curves themselves and
     then call :meth:`plot`. The losses share the left y axis; the validation
-    score has its own axis on the right. A dashed vertical line marks the
+    score has its own axis on the right, except for an estimator fitted with
+    ``scoring='loss'``, whose validation score is minus the validation loss
+    already drawn: then there is one axis. A dashed vertical line marks the
     best epoch: the one with the highest validation score when there are
     validation scores (the epoch whose weights early stopping returns), else
-    the one with the lowest training loss. Epochs are numbered from 1.
+    the one with the lowest validation loss, else the one with the lowest
+    training loss. The legend goes where it covers the fewest curves, on
+    either axis. Epochs are numbered from 1.
 
     Parameters
     ----------
@@ -135,8 +142,9 @@ class TrainingCurveDisplay:
             self.ax_, validation_loss, "validation loss", "C1", validation_loss_kw
         )
         self.ax_.set(xlabel="Epoch", ylabel="Loss")
+        self.ax_.xaxis.set_major_locator(_integer_ticks())
         self._plot_scores(scores, validation_score_kw)
-        self.best_epoch_ = best_epoch(loss, scores)
+        self.best_epoch_ = best_epoch(loss, scores, validation_loss)
         self.line_best_epoch_ = self._mark_best_epoch(best_epoch_kw)
         if title is not None:
             self.ax_.set_title(title)
@@ -162,9 +170,19 @@ class TrainingCurveDisplay:
     def _legend(self):
         lines = [self.line_loss_, self.line_validation_loss_, self.line_validation_score_]
         handles = [line for line in [*lines, self.line_best_epoch_] if line is not None]
-        # The twin axes lie on top: a legend there is not hidden by its lines.
-        top = self.ax_ if self.ax_score_ is None else self.ax_score_
-        top.legend(handles=handles, loc="best")
+        if self.ax_score_ is None:
+            self.ax_.legend(handles=handles, loc="best")
+            return
+        # The twin axes lie on top, so the legend goes there; its "best" place
+        # avoids only that axes' lines, so it gets invisible stand-ins for the
+        # lines of the loss axes, drawn where they are.
+        for line in handles:
+            if line.axes is self.ax_:
+                self.ax_score_.add_artist(_stand_in(line))
+        for ax in (self.ax_, self.ax_score_):  # room above the curves, where it can go
+            bottom, top = ax.get_ylim()
+            ax.set_ylim(bottom, top + _LEGEND_ROOM * (top - bottom))
+        self.ax_score_.legend(handles=handles, loc="best")
 
     @classmethod
     def from_estimator(
@@ -217,10 +235,13 @@ class TrainingCurveDisplay:
                 f"{type(estimator).__name__} has no per-epoch loss to plot: its "
                 "loss_curve_ is missing or empty."
             )
+        scores = getattr(estimator, "validation_scores_", None)
+        if hasattr(estimator, "scoring") and scores_are_minus_the_loss(estimator):
+            scores = None  # the validation loss line shows them
         display = cls(
             loss_curve,
             validation_loss_curve=getattr(estimator, "validation_loss_curve_", None),
-            validation_scores=getattr(estimator, "validation_scores_", None),
+            validation_scores=scores,
             score_name=_score_name(estimator),
         )
         return display.plot(
@@ -234,7 +255,7 @@ class TrainingCurveDisplay:
         )
 
 
-def best_epoch(loss_curve, validation_scores=None):
+def best_epoch(loss_curve, validation_scores=None, validation_loss_curve=None):
     """The best epoch, numbered from 1.
 
     Parameters
@@ -243,12 +264,15 @@ def best_epoch(loss_curve, validation_scores=None):
         The training loss per epoch.
     validation_scores : sequence of float, default=None
         The validation score per epoch, if any.
+    validation_loss_curve : sequence of float, default=None
+        The validation loss per epoch, if any.
 
     Returns
     -------
     epoch : int
         The first epoch of the highest validation score (the one early
-        stopping keeps) when there are scores, else of the lowest loss.
+        stopping keeps) when there are scores, else of the lowest validation
+        loss when there is one, else of the lowest training loss.
 
     Examples
     --------
@@ -256,9 +280,13 @@ def best_epoch(loss_curve, validation_scores=None):
     3
     >>> best_epoch([0.9, 0.5, 0.4, 0.45], validation_scores=[0.6, 0.8, 0.7, 0.8])
     2
+    >>> best_epoch([0.9, 0.5, 0.4, 0.45], validation_loss_curve=[1.0, 0.6, 0.7, 0.8])
+    2
     """
     if validation_scores is not None and len(validation_scores) > 0:
         return int(np.argmax(validation_scores)) + 1
+    if validation_loss_curve is not None and len(validation_loss_curve) > 0:
+        return int(np.argmin(validation_loss_curve)) + 1
     return int(np.argmin(loss_curve)) + 1
 
 
@@ -293,11 +321,25 @@ def _draw(ax, curve, label, color, line_kw):
     return line
 
 
+def _integer_ticks():
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=True)
+
+
+def _stand_in(line):
+    """An invisible copy of ``line`` at the same place on the screen, whatever
+    axes it is added to (for the legend's choice of place only)."""
+    from matplotlib.lines import Line2D
+
+    return Line2D(
+        line.get_xdata(), line.get_ydata(), transform=line.get_transform(), visible=False
+    )
+
+
 def _score_name(estimator):
     """What ``validation_scores_`` hold, as ``scoring`` says."""
     scoring = getattr(estimator, "scoring", None)
     if scoring is None:
         return "accuracy" if is_classifier(estimator) else "R²"
-    if scoring == "loss":
-        return "score (minus loss)"
     return scoring if isinstance(scoring, str) else "score"

@@ -56,13 +56,16 @@ def encode(y, kind, classes):
     return one_hot
 
 
-def check_known_labels(y, kind, classes, require_all):
+def check_known_labels(y, kind, classes, require_all, name="y"):
     """Raise when ``y`` has labels outside ``classes`` (or, with
-    ``require_all``, when its label set differs, as warm starts demand)."""
+    ``require_all``, when its label set differs, as warm starts demand);
+    ``name`` is what the messages call ``y`` (``y_val``: ``classes`` are then
+    those of ``y``)."""
+    fitted = "`y`" if name == "y_val" else "`self.classes_`"
     if kind == MULTILABEL:
         if y.shape[1] != len(classes):
             raise ValueError(
-                f"y has {y.shape[1]} labels; the model was fitted with {len(classes)}."
+                f"{name} has {y.shape[1]} labels; {fitted} has {len(classes)}."
             )
         return
     labels = unique_labels(y)
@@ -74,8 +77,8 @@ def check_known_labels(y, kind, classes, require_all):
     unknown = np.setdiff1d(labels, classes)
     if len(unknown):
         raise ValueError(
-            f"`y` has classes not in `self.classes_`. `self.classes_` has {classes}. "
-            f"'y' has {labels}: {unknown} unknown."
+            f"`{name}` has classes not in {fitted}. {fitted} has {classes}. "
+            f"'{name}' has {labels}: {unknown} unknown."
         )
 
 

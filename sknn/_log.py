@@ -4,6 +4,7 @@ Each line begins with ``Iteration``, as scikit-learn's do (its tests look for
 the word). The caller measures the time; this module formats and writes.
 """
 
+import math
 import sys
 import time
 
@@ -27,6 +28,9 @@ class TrainingLog:
         Batches per epoch; None for L-BFGS, whose lines then omit them.
     stream : file-like, default=None
         Where to write; None means ``sys.stdout``, looked up at each write.
+    show_score : bool, default=True
+        Whether lines show ``val_score``; False when the score is minus the
+        validation loss (``scoring='loss'``), which ``val_loss`` already shows.
 
     Examples
     --------
@@ -36,12 +40,15 @@ class TrainingLog:
     Iteration 1/200 - 469 batches - 1.23s - loss: 0.412346
     >>> log.epoch_done(2, 0.25, seconds=1.1, validation_score=0.95, learning_rate=2e-4)
     Iteration 2/200 - 469 batches - 1.10s - loss: 0.250000 - val_score: 0.950000 - lr: 0.0002
+    >>> log.epoch_done(3, 1.3725e210, seconds=1.1, learning_rate=2e-4)
+    Iteration 3/200 - 469 batches - 1.10s - loss: 1.372500e+210
     >>> log.message("Training loss did not improve. Stopping.")
     Training loss did not improve. Stopping.
     """
 
-    def __init__(self, verbose, max_iter, n_batches, stream=None):
+    def __init__(self, verbose, max_iter, n_batches, stream=None, show_score=True):
         self.verbose = int(verbose)
+        self.show_score = show_score
         self.max_iter = max_iter
         self.n_batches = n_batches
         self._stream = stream
@@ -76,10 +83,12 @@ class TrainingLog:
         self._epoch, self._drawn_at = epoch + 1, -float("inf")
         if not self.verbose:
             return  # nothing to format, and no device value to fetch
-        values = [("loss", loss), ("val_loss", validation_loss), ("val_score", validation_score)]
+        values = [("loss", loss), ("val_loss", validation_loss)]
+        if self.show_score:
+            values.append(("val_score", validation_score))
         line = _epoch_line(epoch, self.max_iter, self.n_batches, seconds, values)
         rate = self._changed_rate(learning_rate)
-        self.message(line if rate is None else f"{line} - lr: {rate:.3g}")
+        self.message(line if rate is None else f"{line} - lr: {format_rate(rate)}")
 
     def message(self, text):
         """Print ``text`` on a line of its own when verbose, replacing the bar."""
@@ -107,8 +116,30 @@ def _epoch_line(epoch, max_iter, n_batches, seconds, values):
     if n_batches is not None:
         parts.append(f"{n_batches} batch{'es' if n_batches != 1 else ''}")
     parts.append(f"{float(seconds):.2f}s")
-    parts += [f"{name}: {float(value):.6f}" for name, value in values if value is not None]
+    parts += [f"{name}: {format_value(value)}" for name, value in values if value is not None]
     return " - ".join(parts)
+
+
+def format_value(value):
+    """A loss or score: six decimals, or six in scientific notation where
+    decimals would show nothing or too much (a diverging loss).
+
+    >>> format_value(0.1234567), format_value(-2.5), format_value(3e-7), format_value(1e20)
+    ('0.123457', '-2.500000', '3.000000e-07', '1.000000e+20')
+    """
+    value = float(value)
+    if value == 0 or not math.isfinite(value) or 1e-3 <= abs(value) < 1e6:
+        return f"{value:.6f}"
+    return f"{value:.6e}"
+
+
+def format_rate(rate):
+    """A learning rate, as every message of the log shows it.
+
+    >>> format_rate(2e-4), format_rate(6.4e-07), format_rate(0.001)
+    ('0.0002', '6.4e-07', '0.001')
+    """
+    return f"{float(rate):.3g}"
 
 
 def _bar(done, total):

@@ -25,6 +25,7 @@ from sknn import _cpu
 from sknn._backend import device_of, move_to
 from sknn._host import host_state
 from sknn._inplace import call_into, squared_norm
+from sknn._log import format_rate
 
 
 # NumPy arrays of these dtypes take the compiled steps.
@@ -62,7 +63,8 @@ class _Schedule:
             return True
         self.base_rate /= 5.0
         self.learning_rate /= 5.0
-        _report(verbose, message + " Setting learning rate to %f" % self.learning_rate)
+        rate = format_rate(self.schedule_rate())  # as the log's "lr:" shows it
+        _report(verbose, f"{message} Setting learning rate to {rate}")
         return False
 
     def schedule_rate(self):

@@ -100,6 +100,12 @@ def _like_predictions(y, xp, device):
     return move_to(y, xp, device) if y.dtype.kind in "biuf" else y
 
 
+def scores_are_minus_the_loss(estimator):
+    """Whether the validation scores are minus the validation loss
+    (``scoring='loss'``): the log and the plot then show the loss only."""
+    return isinstance(estimator.scoring, str) and estimator.scoring == "loss"
+
+
 def validation_monitor(estimator, problem, validation, network):
     """``monitor(params) -> (score, loss)`` on ``validation``."""
     xp, scoring = problem.xp, estimator.scoring

@@ -195,10 +195,58 @@ def test_importing_sknn_does_not_import_matplotlib():
 
 
 @pytest.mark.parametrize("scoring, name", [
-    (None, "accuracy"), ("loss", "score (minus loss)"), ("balanced_accuracy", "balanced_accuracy"),
+    (None, "accuracy"), ("balanced_accuracy", "balanced_accuracy"),
 ])
 def test_score_axis_is_named_after_the_scoring(digits, scoring, name):
     X, y = digits
     model = MLPClassifier((8,), early_stopping=True, scoring=scoring, max_iter=3).fit(X, y)
     display = TrainingCurveDisplay.from_estimator(model)
     assert display.ax_score_.get_ylabel() == f"Validation {name}"
+
+
+def test_scoring_loss_draws_the_validation_loss_once_on_one_axis(digits):
+    """With scoring='loss' the score is minus the validation loss: one curve, one axis."""
+    model = MLPClassifier((8,), early_stopping=True, scoring="loss", max_iter=15,
+                          random_state=0).fit(*digits)
+    display = TrainingCurveDisplay.from_estimator(model)
+    assert display.ax_score_ is None and display.line_validation_score_ is None
+    np.testing.assert_allclose(display.line_validation_loss_.get_ydata(),
+                               model.validation_loss_curve_)
+    assert display.best_epoch_ == np.argmin(model.validation_loss_curve_) + 1
+    assert display.best_epoch_ == np.argmax(model.validation_scores_) + 1
+    labels = [text.get_text() for text in display.ax_.get_legend().get_texts()]
+    assert labels == ["training loss", "validation loss", f"best epoch ({display.best_epoch_})"]
+
+
+def points_under_the_legend(display):
+    """Points of the drawn curves (sampled along each segment, in pixels) that
+    the legend's box covers."""
+    display.figure_.canvas.draw()
+    box = (display.ax_score_ or display.ax_).get_legend().get_window_extent()
+    lines = [display.line_loss_, display.line_validation_loss_, display.line_validation_score_,
+             display.line_best_epoch_]
+    covered = 0
+    for line in [line for line in lines if line is not None]:
+        xy = line.get_transform().transform(np.c_[line.get_xdata(), line.get_ydata()])
+        points = np.concatenate([np.linspace(a, b, 50) for a, b in zip(xy[:-1], xy[1:])])
+        covered += int(box.count_contains(points))
+    return covered
+
+
+@pytest.mark.parametrize("random_state", [0, 1, 2, 3])
+@pytest.mark.parametrize("max_iter", [5, 20, 60])
+@pytest.mark.parametrize("scoring", [None, "loss"])
+def test_the_legend_covers_no_curve(digits, random_state, max_iter, scoring):
+    """On twin axes, "best" alone would only avoid the score curve (the twin
+    axes' own line) and often sat on the losses."""
+    model = MLPClassifier((16,), early_stopping=True, scoring=scoring, max_iter=max_iter,
+                          random_state=random_state).fit(*digits)
+    display = TrainingCurveDisplay.from_estimator(model, title="Digits")
+    assert points_under_the_legend(display) == 0
+
+
+def test_epoch_ticks_are_whole_numbers(without_early_stopping):
+    display = TrainingCurveDisplay.from_estimator(without_early_stopping)
+    display.figure_.canvas.draw()
+    ticks = display.ax_.get_xticks()
+    np.testing.assert_array_equal(ticks, np.round(ticks))

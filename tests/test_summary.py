@@ -20,6 +20,14 @@ def mnist_shaped():
     return MLPClassifier(hidden_layer_sizes=(64,), max_iter=1, random_state=0).fit(X, y)
 
 
+def table_of(model):
+    """The table ``model.summary()`` prints, as handed to ``print_fn``."""
+    tables = []
+    assert model.summary(print_fn=tables.append) is None
+    (table,) = tables
+    return table
+
+
 def cells(table, name):
     """The cells of layer ``name``'s row (columns are 2 or more spaces apart)."""
     (line,) = [line for line in table.splitlines() if line.startswith(name)]
@@ -27,16 +35,23 @@ def cells(table, name):
 
 
 def test_total_counts_weights_and_biases(mnist_shaped):
-    assert "Total params: 50,890" in mnist_shaped.summary()
+    assert "Total params: 50,890" in table_of(mnist_shaped)
 
 
-def test_prints_the_table_it_returns(mnist_shaped, capsys):
-    table = mnist_shaped.summary()
-    assert capsys.readouterr().out == table + "\n"
+def test_prints_the_table_once_and_returns_nothing(mnist_shaped, capsys):
+    """As Keras: a REPL shows the table once (printed), not again as a return value."""
+    assert mnist_shaped.summary() is None
+    assert capsys.readouterr().out == table_of(mnist_shaped) + "\n"
+
+
+def test_print_fn_receives_the_table_instead_of_stdout(mnist_shaped, capsys):
+    table = table_of(mnist_shaped)
+    assert capsys.readouterr().out == ""
+    assert table.splitlines()[0].startswith("Layer") and table.endswith("Total params: 50,890")
 
 
 def test_each_layer_row_shows_shape_activation_and_params(mnist_shaped):
-    table = mnist_shaped.summary()
+    table = table_of(mnist_shaped)
     assert cells(table, "input") == ["input", "(None, 784)", "-", "0"]
     assert cells(table, "hidden_1") == ["hidden_1 (Dense)", "(None, 64)", "relu", "50,240"]
     assert cells(table, "output") == ["output (Dense)", "(None, 10)", "softmax", "650"]
@@ -46,13 +61,13 @@ def test_hidden_activation_is_the_estimators():
     X, y = random_data(784), np.arange(40) % 10
     clf = MLPClassifier(hidden_layer_sizes=(64,), activation="tanh", max_iter=1, random_state=0)
     clf.fit(X, y)
-    assert cells(clf.summary(), "hidden_1")[2] == "tanh"
+    assert cells(table_of(clf), "hidden_1")[2] == "tanh"
 
 
 def test_regressor_output_is_identity_and_total_counts_every_layer():
     X, Y = random_data(5), random_data(3, seed=1)
     reg = MLPRegressor(hidden_layer_sizes=(4, 6), max_iter=1, random_state=0).fit(X, Y)
-    table = reg.summary()
+    table = table_of(reg)
     assert cells(table, "hidden_2") == ["hidden_2 (Dense)", "(None, 6)", "relu", "30"]
     assert cells(table, "output") == ["output (Dense)", "(None, 3)", "identity", "21"]
     assert table.endswith(f"Total params: {5 * 4 + 4 + 4 * 6 + 6 + 6 * 3 + 3}")
@@ -61,9 +76,17 @@ def test_regressor_output_is_identity_and_total_counts_every_layer():
 def test_binary_classifier_has_one_logistic_output_unit():
     X, y = random_data(3), np.arange(40) % 2
     clf = MLPClassifier(hidden_layer_sizes=(5,), max_iter=1, random_state=0).fit(X, y)
-    assert cells(clf.summary(), "output") == ["output (Dense)", "(None, 1)", "logistic", "6"]
+    assert cells(table_of(clf), "output") == ["output (Dense)", "(None, 1)", "logistic", "6"]
 
 
 def test_unfitted_estimator_raises_not_fitted_error():
     with pytest.raises(NotFittedError):
         MLPClassifier().summary()
+
+
+def test_a_repl_shows_the_table_once(mnist_shaped, capsys):
+    import code
+
+    console = code.InteractiveInterpreter({"clf": mnist_shaped})
+    console.runsource("clf.summary()", symbol="single")  # as typed at the >>> prompt
+    assert capsys.readouterr().out.count("Total params: 50,890") == 1
