@@ -10,8 +10,9 @@ handler, ``CtrlC`` replaces that handler with one that counts presses:
 
 Python runs a signal handler only between bytecodes, so two presses during
 one long compiled batch reach the handler as one call. Every press is also
-written, as a byte, to a wakeup socket (``signal.set_wakeup_fd``), which the
-handler and the loop count: presses are never merged.
+written, as a byte, to a wakeup pipe (``signal.set_wakeup_fd``), which the
+handler and the loop count: presses are never merged. (Windows accepts only
+a socket there; on Windows the handler's calls are counted alone.)
 
 A fit stopped by a press is usually run by something that goes on fitting
 (a grid search, a cross-validation, a loop of ``partial_fit``): a fit that
@@ -26,14 +27,13 @@ changed: Ctrl-C does what it does without sknn.
 import contextlib
 import os
 import signal
-import socket
 import threading
 import time
 
 FOLLOW_SECONDS = 2.0  # a fit started this soon after a stopped one is refused
 _clock = time.monotonic  # module attribute so that tests can replace it
 _stopped_at = None  # when the last fit stopped by Ctrl-C returned
-_wakeup = None  # (reader, writer): the socket pair the presses are written to
+_wakeup = None  # (reader, writer): the pipe the presses are written to
 
 
 class CtrlC:
@@ -48,9 +48,10 @@ class CtrlC:
     def __enter__(self):
         in_main = threading.current_thread() is threading.main_thread()
         if in_main and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-            reader, writer = _wakeup_sockets()
-            _drain(reader)
-            self._previous_fd = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+            if os.name == "posix":
+                reader, writer = _wakeup_pipe()
+                _drain(reader)
+                self._previous_fd = signal.set_wakeup_fd(writer, warn_on_full_buffer=False)
             signal.signal(signal.SIGINT, self._on_press)
             self._installed = True
         return self
@@ -69,7 +70,7 @@ class CtrlC:
 
     def _count_presses(self):
         """Read the wakeup bytes; raise ``KeyboardInterrupt`` from the second press on."""
-        received = _drain(_wakeup[0])
+        received = _drain(_wakeup[0]) if _wakeup is not None else b""
         self._forward(received)
         self._bytes += received.count(signal.SIGINT)
         # A byte can lag its handler call (written by another thread), and a
@@ -86,7 +87,8 @@ class CtrlC:
     def __exit__(self, exc_type, exc, traceback):
         if self._installed:
             signal.signal(signal.SIGINT, signal.default_int_handler)
-            signal.set_wakeup_fd(self._previous_fd)
+            if os.name == "posix":
+                signal.set_wakeup_fd(self._previous_fd)
         if self._handler_calls and exc_type is None:
             global _stopped_at
             _stopped_at = _clock()
@@ -115,23 +117,23 @@ def forget_stopped_fits():
     _stopped_at = None
 
 
-def _wakeup_sockets():
-    """The process's one non-blocking socket pair for ``set_wakeup_fd``, made once."""
+def _wakeup_pipe():
+    """The process's one non-blocking pipe for ``set_wakeup_fd``, made once."""
     global _wakeup
     if _wakeup is None:
-        reader, writer = socket.socketpair()
-        reader.setblocking(False)
-        writer.setblocking(False)
+        reader, writer = os.pipe()
+        os.set_blocking(reader, False)
+        os.set_blocking(writer, False)
         _wakeup = (reader, writer)
     return _wakeup
 
 
 def _drain(reader):
-    """Every byte waiting on ``reader``."""
+    """Every byte waiting in the pipe ``reader``."""
     chunks = []
     while True:
         try:
-            chunk = reader.recv(4096)
+            chunk = os.read(reader, 4096)
         except (BlockingIOError, InterruptedError):
             break
         if not chunk:

@@ -127,21 +127,22 @@ def block_in_c_while_pressed(presses, gap=0.3):
 
 
 class PressDuringBatch:
-    """Patches ``engine.gradient``: at gradient call ``at``, ``action()`` runs
-    inside the batch (after the batch's own gradient, before the loop sees it)."""
+    """Patches ``owner.<method>`` (a network's ``gradient``, by default): at
+    call ``at``, ``action()`` runs inside the batch (after the batch's own
+    computation, before the training loop sees it)."""
 
-    def __init__(self, monkeypatch, engine, at, action):
+    def __init__(self, monkeypatch, owner, at, action, method="gradient"):
         self.calls = 0
-        original = engine.gradient
+        original = getattr(owner, method)
 
-        def gradient(network, *args, **kwargs):
+        def patched(instance, *args, **kwargs):
             self.calls += 1
-            result = original(network, *args, **kwargs)
+            result = original(instance, *args, **kwargs)
             if self.calls == at:
                 action()
             return result
 
-        monkeypatch.setattr(engine, "gradient", gradient)
+        monkeypatch.setattr(owner, method, patched)
 
 
 def press_in_process(times=1):
@@ -219,19 +220,11 @@ def test_a_press_during_lbfgs_aborts_at_once_as_in_scikit_learn(iris, monkeypatc
         warnings.simplefilter("ignore", ConvergenceWarning)
         fitted.fit(X, y)
     before = fitted_attributes(fitted)
-    calls = []
-    original = CompiledNetwork.loss_and_gradient
-
-    def loss_and_gradient(network, *args):
-        calls.append(1)
-        if len(calls) == 3:
-            os.kill(os.getpid(), signal.SIGINT)
-        return original(network, *args)
-
-    monkeypatch.setattr(CompiledNetwork, "loss_and_gradient", loss_and_gradient)
+    press = PressDuringBatch(monkeypatch, CompiledNetwork, at=3, action=press_in_process(),
+                             method="loss_and_gradient")
     with pytest.raises(KeyboardInterrupt):
         fitted.set_params(max_iter=50).fit(X, y)
-    assert len(calls) == 3
+    assert press.calls == 3
     assert_unchanged(fitted, before)
 
 
@@ -265,22 +258,14 @@ def test_scikit_learn_swallows_the_press_and_its_search_goes_on(iris, monkeypatc
     from sklearn.neural_network import MLPClassifier as SkMLPClassifier
 
     X, y = iris
-    calls = []
-    original = SkMLPClassifier._backprop
-
-    def backprop(estimator, *args):
-        calls.append(1)
-        if len(calls) == 10:
-            os.kill(os.getpid(), signal.SIGINT)
-        return original(estimator, *args)
-
-    monkeypatch.setattr(SkMLPClassifier, "_backprop", backprop)
+    press = PressDuringBatch(monkeypatch, SkMLPClassifier, at=10, action=press_in_process(),
+                             method="_backprop")
     search = GridSearchCV(model(SkMLPClassifier, max_iter=5), {"alpha": [1e-4, 1e-2]}, cv=3)
     with warnings.catch_warnings(), pytest.warns(UserWarning, match="interrupted by user"):
         warnings.simplefilter("ignore", ConvergenceWarning)
         search.fit(X, y)
     assert len(search.cv_results_["params"]) == 2
-    assert len(calls) > 6 * 25  # 7 fits of 25 batches, the first cut at 10: all went on
+    assert press.calls > 6 * 25  # 7 fits of 25 batches, the first cut at 10: all went on
 
 
 def test_a_loop_of_partial_fit_stops_and_keeps_the_last_state(iris, monkeypatch):
