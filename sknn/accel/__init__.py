@@ -20,22 +20,7 @@ from contextlib import contextmanager
 from sknn.accel import _install
 from sknn.accel._estimators import ESTIMATORS, FallbackWarning, MLPClassifier, MLPRegressor
 
-__all__ = [
-    "FallbackWarning", "MLPClassifier", "MLPRegressor", "disabled", "enabled", "install",
-    "is_installed", "load_ipython_extension", "report", "uninstall",
-    "unload_ipython_extension",
-]
-
-
-def install(device=None, dtype=None, report=None):
-    """Make scikit-learn's MLP names resolve to sknn's estimators.
-
-    Install before the code that imports scikit-learn's MLPs: a name bound
-    earlier (``from sklearn.neural_network import MLPClassifier``) keeps
-    scikit-learn's class. Installing again changes the options.
-
-    Parameters
-    ----------
+_OPTIONS = """\
     device : {'cpu', 'cuda', 'cuda:N'} or None, default=None
         The default of the estimators' ``device`` parameter; None reads
         ``SKNN_ACCEL_DEVICE``, and where that is unset too, the estimators
@@ -49,12 +34,33 @@ def install(device=None, dtype=None, report=None):
         Print the report (see ``report``) to stderr when the program exits;
         None reads ``SKNN_ACCEL_REPORT`` (``1``, ``true``, ``yes``, ``on``).
 
+"""
+
+__all__ = [
+    "FallbackWarning", "MLPClassifier", "MLPRegressor", "disabled", "enabled", "install",
+    "is_installed", "load_ipython_extension", "report", "uninstall",
+    "unload_ipython_extension",
+]
+
+
+def install(device=None, dtype=None, report=None):
+    return _install.install(device, dtype, report)
+
+
+install.__doc__ = f"""Make scikit-learn's MLP names resolve to sknn's estimators.
+
+    Install before the code that imports scikit-learn's MLPs: a name bound
+    earlier (``from sklearn.neural_network import MLPClassifier``) keeps
+    scikit-learn's class. Installing again changes the options.
+
+    Parameters
+    ----------
+{_OPTIONS}
     Returns
     -------
     settings : Settings
         The device, dtype and report in force.
     """
-    return _install.install(device, dtype, report)
 
 
 def uninstall():
@@ -79,20 +85,20 @@ def is_installed():
 
 @contextmanager
 def enabled(device=None, dtype=None, report=None):
-    """A block of code with sknn.accel installed; what was in force before after it.
+    with _install.restored(_install.installed()):
+        yield _install.install(device, dtype, report)
+
+
+enabled.__doc__ = f"""A block of code with sknn.accel installed; what was in force before after it.
 
     Parameters
     ----------
-    device, dtype, report
-        As for ``install``.
-
+{_OPTIONS}
     Yields
     ------
     settings : Settings
         The device, dtype and report in force in the block.
     """
-    with _install.restored(_install.installed()):
-        yield _install.install(device, dtype, report)
 
 
 @contextmanager
