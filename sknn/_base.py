@@ -35,6 +35,7 @@ from sknn._prediction import (
 )
 from sknn._network import FlatParameters, per_layer
 from sknn._optimizers import SGD, Adam, AdamW, RMSProp, optimizer_from_record, optimizer_record
+from sknn._pipeline_check import check_validation_input
 from sknn._params import (
     PARAMETER_CONSTRAINTS,
     STOCHASTIC_SOLVERS,
@@ -108,7 +109,11 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
             Validation data for early stopping (requires ``early_stopping=True``);
             when given, no validation split is taken from ``X``, and the best
-            weights on it are restored.
+            weights on it are restored. In a Pipeline, ``X_val`` must go
+            through the earlier steps as ``X`` does: pass it with metadata
+            routing and ``Pipeline(..., transform_input=["X_val"])`` (see
+            docs/validation.md); ``step__X_val`` hands it over untransformed,
+            and sknn warns when it sees that.
         y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
             Targets of ``X_val``.
         sample_weight_val : array-like of shape (n_val,), default=None
@@ -120,6 +125,8 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             Returns a trained MLP model.
         """
         validation_data = given_validation_data(self, X_val, y_val, sample_weight_val)
+        if validation_data is not None:
+            check_validation_input(self, X, X_val)
         return self._fit(X, y, sample_weight, incremental=False, validation_data=validation_data)
 
     def _check_solver(self):

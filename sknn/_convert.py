@@ -129,8 +129,8 @@ def _sklearn_activation(estimator, n_hidden):
 
 def _refusal(message):
     return ValueError(
-        message + " The network cannot be converted to scikit-learn (nor, through "
-        "it, to ONNX with skl2onnx); refit it with a supported activation."
+        message + " The network cannot be converted to scikit-learn; to export it "
+        "to ONNX, `import sknn.onnx` and convert the sknn model itself with skl2onnx."
     )
 
 
