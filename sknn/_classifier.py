@@ -27,11 +27,12 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
     Parameters
     ----------
 {PARAMETERS}
-    class_weight : dict, 'balanced' or None, default=None
+    class_weight : dict, list of dict, 'balanced' or None, default=None
         Weights of the classes, multiplied into ``sample_weight`` (and into
-        ``sample_weight_val``): a dict ``{{label: weight}}``, or 'balanced' for
-        ``n_samples / (n_classes * class count)`` of the training data.
-        ``partial_fit`` refuses 'balanced'.
+        ``sample_weight_val``): a dict ``{{label: weight}}`` of finite,
+        non-negative numbers, not all 0 (a multilabel target takes one dict
+        per label), or 'balanced' for ``n_samples / (n_classes * class
+        count)`` of the training data. ``partial_fit`` refuses 'balanced'.
 
     Attributes
     ----------

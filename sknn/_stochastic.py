@@ -94,12 +94,9 @@ def record_validation(state, rule, params):
     """Score the epoch on the validation set; keep the best weights.
 
     A score that is not a number (NaN) never improves: it counts as an epoch
-    without improvement. A NaN or -inf score before any epoch had a better one
-    is an error: there would be no epoch to pick (see ``ValidationMonitor``).
+    without improvement (``rule.validation`` refuses one before any usable score).
     """
     score, loss = rule.validation(params)
-    if not score > -math.inf and state.best_validation_score == -math.inf:
-        raise rule.validation.unusable(score, state.n_iter)
     state.validation_scores.append(score)
     state.validation_loss_curve.append(loss)
     if not score >= state.best_validation_score + rule.tol:

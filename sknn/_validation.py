@@ -10,6 +10,7 @@ validation loss, or any scikit-learn scorer name or callable.
 """
 
 import copy
+import math
 from dataclasses import dataclass
 import scipy.sparse as sp
 from sklearn.base import is_classifier
@@ -115,6 +116,11 @@ def _like_predictions(y, xp, device):
 class ValidationMonitor:
     """``monitor(params) -> (score, loss)`` on a validation set, every epoch.
 
+    A fit whose validation score is NaN (or -inf) before any of its epochs had
+    a number to rank epochs by stops with a ValueError: early stopping would
+    otherwise hand back weights no epoch earned (the initial ones, or an
+    earlier fit's). Later NaN scores are epochs without improvement.
+
     Scorers get a copy of the estimator holding copies of the weights (and of
     ``classes_``): whatever a scorer writes into the estimator it is handed
     cannot reach the training run.
@@ -128,8 +134,21 @@ class ValidationMonitor:
         self.host_weights = None if weights is None else to_numpy(weights)
         custom = self.scoring not in (None, "loss")
         self.scorer = check_scoring(estimator, self.scoring) if custom else None
+        self.epochs = 0  # scored in this fit
+        self.ranked = False  # whether one of them had a score epochs can be ranked by
 
     def __call__(self, params):
+        """``(score, loss)`` of ``params``; a ValueError (``unusable``) for a score
+        that is NaN or -inf before any epoch of this fit had a usable one."""
+        self.epochs += 1
+        score, loss = self._measure(params)
+        if score > -math.inf:
+            self.ranked = True
+        elif not self.ranked:
+            raise self.unusable(score, self.epochs)
+        return score, loss
+
+    def _measure(self, params):
         xp, validation = self.problem.xp, self.validation
         y_out = self.network.forward(params.coefs, params.intercepts, validation.X)
         loss = to_float(self.network.loss_function(xp, validation.Y, y_out,
@@ -153,8 +172,7 @@ class ValidationMonitor:
         return _score_value(value, self.scoring)
 
     def unusable(self, score, epoch):
-        """The ValueError for a score early stopping cannot rank (NaN, or -inf)
-        when no epoch has had a usable one."""
+        """The ValueError for a score early stopping cannot rank by (NaN, -inf)."""
         n_rows = self.validation.X.shape[0]
         if self.scoring is None:
             own = "accuracy" if is_classifier(self.estimator) else "R²"
