@@ -91,7 +91,6 @@ class BatchSource:
                 batch_rows = device_rows[batch]
                 yield tuple(gather(batch_rows) for gather in self._gathers)
 
-
     def _weightless(self, rows, batch):
         """Whether every row of ``batch`` (a slice of this epoch's rows) has weight 0."""
         if self._weighted is None:

@@ -12,6 +12,7 @@ validation loss, or any scikit-learn scorer name or callable.
 import copy
 import math
 from dataclasses import dataclass
+
 import scipy.sparse as sp
 from sklearn.base import is_classifier
 from sklearn.metrics import check_scoring
