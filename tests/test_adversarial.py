@@ -554,7 +554,8 @@ def test_labels_numpy_turns_into_strings_still_fit_as_in_scikit_learn():
 
 CHANGES = {
     "activation": {"activation": "logistic"},
-    "activation list of the wrong length": {"activation": ["relu", "tanh", "relu"]},
+    "shorter activation list": {"activation": ["relu"]},
+    "longer activation list": {"activation": ["relu", "tanh", "relu"]},
     "unknown activation": {"activation": "swish"},
     "hidden_layer_sizes": {"hidden_layer_sizes": (3, 3)},
 }
@@ -566,7 +567,8 @@ def test_set_params_after_fit_leaves_the_fitted_network_predicting(name, change)
     """scikit-learn predicts with the new activation on the old weights (a network
     never trained) or crashes; sknn predicts with the network it fitted."""
     Estimator = ESTIMATORS[name]
-    model = small(Estimator, activation="tanh").fit(X64, targets(Estimator))
+    model = small(Estimator, hidden_layer_sizes=(7, 5), activation="tanh")
+    model.fit(X64, targets(Estimator))
     before = model.predict(X64), network_summary(model)
     model.set_params(**CHANGES[change])
     after = model.predict(X64), network_summary(model)
