@@ -29,7 +29,7 @@ from sknn._init import initial_parameters
 from sknn._layout import ParameterLayout
 from sknn._lbfgs import fit_lbfgs
 from sknn._log import TrainingLog
-from sknn._engine import PREDICTION_ROWS, make_network
+from sknn._engine import PREDICTION_ROWS, in_compute_layout, make_network
 from sknn._prediction import (
     check_finite_outputs, prediction_network, validated_input, weights_on,
 )
@@ -40,13 +40,14 @@ from sknn._params import (
     PARAMETER_CONSTRAINTS,
     STOCHASTIC_SOLVERS,
     dropout_rates,
+    fitted_activation,
     given_validation_data,
     hidden_activations,
     hidden_layer_sizes,
     init_activations,
 )
 from sknn._sample_weight import check_sample_weight, combine_weights
-from sknn._validation import validation_monitor, validation_set
+from sknn._validation import ValidationMonitor, validation_set
 from sknn._state import commit_state, initial_state, state_from
 from sknn._stochastic import StoppingRule, fit_epochs
 from sknn._summary import network_summary
@@ -79,7 +80,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
     def _score_outputs(self, y_true, y_out, sample_weight, coding):
         """The estimator's score of host network outputs against host targets."""
 
-    def _class_weights(self, y, incremental, y_train=None):
+    def _class_weights(self, y, coding, incremental, y_train=None):
         """Per-sample weights from ``class_weight`` (classifier), or None;
         'balanced' uses the class frequencies of ``y_train`` when given."""
         return None
@@ -180,9 +181,11 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         X = on_compute_device(X, xp, device, self.dtype)
         y_host = to_numpy(y)
         Y_host, coding = self._encode_targets(y_host, first_pass, incremental, classes)
+        Y_host = np.require(Y_host, requirements=["C", "A"])  # what the compiled engine reads
         sample_weight = combine_weights(
             check_sample_weight(sample_weight, X.shape[0]),
-            self._class_weights(y_host, incremental),
+            self._class_weights(y_host, coding, incremental),
+            "sample_weight",
         )
         layout = ParameterLayout([X.shape[1], *hidden_sizes, Y_host.shape[1]])
         Y_dtype = X.dtype if Y_host.dtype.kind == "f" else None  # 0/1 targets stay uint8
@@ -255,7 +258,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         if validation is not None:
             rows = min(validation.X.shape[0], PREDICTION_ROWS)
             network = self._network(problem, validation.X, rows)
-            rule.validation = validation_monitor(self, problem, validation, network)
+            rule.validation = ValidationMonitor(self, problem, validation, network)
             state.watch_validation(params)
         network = self._network(problem, problem.X, batch_size, random_state)
         grads = _zeros_like_params(problem, params)
@@ -317,10 +320,10 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
     def _forward_on(self, xp, device, X):
         """The network's outputs for validated X already in ``xp`` on ``device``."""
         dtype = getattr(xp, self.dtype) if self.dtype else _compute_dtype(xp, X, self.coefs_[0])
-        X = move_to(X, xp, device, dtype)
+        X = in_compute_layout(move_to(X, xp, device, dtype))
         coefs, intercepts = weights_on(self, xp, device, dtype)
         network = prediction_network(
-            xp, [X.shape[1], *(b.shape[0] for b in intercepts)], self.activation,
+            xp, [X.shape[1], *(b.shape[0] for b in intercepts)], fitted_activation(self),
             self.out_activation_, dtype, device, X.shape[0], is_sparse(X),
         )
         return check_finite_outputs(xp, network.forward(coefs, intercepts, X, new_array=True))

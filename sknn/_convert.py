@@ -34,6 +34,7 @@ from sknn._host import to_host
 from sknn._layout import ParameterLayout
 from sknn._network import FlatParameters
 from sknn._optimizers import SGD, Adam
+from sknn._params import fitted_activation
 from sknn._state import attach_network
 
 #: Hidden activations scikit-learn's MLPs compute.
@@ -99,7 +100,7 @@ def _sklearn_params(estimator, target, layout):
 
 def _sklearn_activation(estimator, n_hidden):
     """The one hidden activation name scikit-learn will use; ValueError if none fits."""
-    activation = estimator.activation
+    activation = fitted_activation(estimator)
     names = [activation] * n_hidden if isinstance(activation, str) else list(activation)
     if len(names) != n_hidden:
         raise ValueError(
