@@ -6,8 +6,8 @@ them in the order the suite runs them. Parameters are scikit-learn's names;
 ``tol=0`` and ``n_iter_no_change=max_iter`` so that every epoch runs.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from _data import load
 

@@ -74,12 +74,7 @@ def _thread_pools():
     for pool in threadpool_info():
         kind = "BLAS" if pool["user_api"] == "blas" else pool["user_api"]
         details = [pool["internal_api"], pool.get("version"), pool.get("architecture")]
-        lines.add(
-            "%s (%s): %s, %d threads" % (
-                kind,
-                Path(pool["filepath"]).parent.name,  # e.g. numpy.libs
-                " ".join(str(d) for d in details if d),
-                pool["num_threads"],
-            )
-        )
+        library = Path(pool["filepath"]).parent.name  # e.g. numpy.libs
+        described = " ".join(str(d) for d in details if d)
+        lines.add(f"{kind} ({library}): {described}, {pool['num_threads']} threads")
     return sorted(lines)

@@ -17,6 +17,7 @@ Usage (what the parent runs)::
 """
 
 import argparse
+import contextlib
 import ctypes
 import functools
 import json
@@ -72,10 +73,8 @@ def _release_free_heap():
     Without this, a fit could reuse heap pages that the data preparation or
     the warm-up freed but the allocator kept, and its peak would look smaller.
     """
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
         ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
 
 
 def _reset_peak():

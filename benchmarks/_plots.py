@@ -43,16 +43,17 @@ def plot_ratios(labels, ratios, targets, path, title):
 
     fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * len(labels) + 2), 4.5))
     positions = list(range(len(labels)))
-    colours = [_verdict_colour(r, t) for r, t in zip(ratios, targets)]
+    colours = [_verdict_colour(r, t) for r, t in zip(ratios, targets, strict=True)]
     bars = ax.bar(positions, ratios, color=colours)
     ax.bar_label(bars, fmt="%.2f", fontsize=8)
-    marked = [(x, t) for x, t in zip(positions, targets) if t is not None]
+    marked = [(x, t) for x, t in zip(positions, targets, strict=True) if t is not None]
     if marked:
-        ax.scatter(*zip(*marked), marker="_", s=900, linewidths=2.5, color="black", zorder=3)
+        ax.scatter(*zip(*marked, strict=True), marker="_", s=900, linewidths=2.5, color="black",
+                   zorder=3)
     ax.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
     top = max([*ratios, *(t for t in targets if t is not None)])
     ax.set_ylim(0, 1.25 * top)
-    ax.legend(handles=[Patch(color=c, label=l) for c, l in _VERDICTS.values()]
+    ax.legend(handles=[Patch(color=colour, label=name) for colour, name in _VERDICTS.values()]
               + [plt.Line2D([], [], color="black", marker="_", markersize=15,
                             linestyle="none", markeredgewidth=2.5, label="target")],
               loc="upper left", fontsize=8, ncol=4)
@@ -80,12 +81,12 @@ def plot_scaling(series, limits, path, title):
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 5.5))
     markers = "osD^v<>p*h"
-    for (label, (flops, seconds)), marker in zip(series.items(), markers * 3):
+    for (label, (flops, seconds)), marker in zip(series.items(), markers * 3, strict=False):
         ax.loglog(flops, seconds, marker=marker, linestyle="-" if "sknn" in label else ":",
                   label=label, alpha=0.9)
     all_flops = [f for flops, _ in series.values() for f in flops]
     span = [min(all_flops) / 1.5, max(all_flops) * 1.5]
-    for (label, flop_per_second), style in zip(limits.items(), ["-", "--", "-."]):
+    for (label, flop_per_second), style in zip(limits.items(), ["-", "--", "-."], strict=False):
         ax.loglog(span, [f / flop_per_second for f in span], color="black",
                   linestyle=style, linewidth=1, label=label)
     ax.set_xlabel("FLOP per epoch")

@@ -112,7 +112,7 @@ def markdown_report(title, machine, settings, case_lines, table, summary, notes=
              "## Results", table]
     if summary:
         parts += ["Targets (sknn / scikit-learn):", summary]
-    parts += list(notes) + [HOW_TO_READ]
+    parts += [*notes, HOW_TO_READ]
     return "\n\n".join(parts) + "\n"
 
 

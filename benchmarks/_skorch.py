@@ -8,6 +8,7 @@ optimizer settings and batch size, shuffled batches, no validation split
 imported only when a net is built, so the suite runs without them.
 """
 
+import itertools
 import os
 
 import numpy as np
@@ -133,7 +134,7 @@ def _relu_stack(n_features, hidden_layer_sizes, n_outputs):
 
     widths = (n_features, *hidden_layer_sizes)
     layers = []
-    for fan_in, fan_out in zip(widths[:-1], widths[1:]):
+    for fan_in, fan_out in itertools.pairwise(widths):
         layers += [torch.nn.Linear(fan_in, fan_out), torch.nn.ReLU()]
     layers.append(torch.nn.Linear(widths[-1], n_outputs))
     return torch.nn.Sequential(*layers)

@@ -13,7 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from _cases import case_by_id
 from _data import Data, digits
-from _libraries import LIBRARIES, SKNN, SKLEARN, dtype_label, make_estimator
+from _libraries import LIBRARIES, SKLEARN, SKNN, dtype_label, make_estimator
 from _result import Result
 
 # Pause before every timed run: thread pools left spinning by the previous

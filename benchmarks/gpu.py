@@ -267,12 +267,12 @@ def time_case(case, data, budget, runtime, torch_loop):
 
         model = sklearn_estimator(case, budget.sklearn_epochs)
         seconds = timed_fit(model, data, runtime) / budget.sklearn_epochs
-        _keep(best[SKLEARN], seconds, lambda: model.score(data.X_test, data.y_test))
+        _keep(best[SKLEARN], seconds, lambda model=model: model.score(data.X_test, data.y_test))
         print(f" scikit-learn {seconds:.4g} s/epoch", end="", flush=True)
 
         if torch_loop is not None:
             seconds, accuracy = torch_loop.run(case, epochs)
-            _keep(best[TORCH], seconds, lambda: accuracy)
+            _keep(best[TORCH], seconds, lambda accuracy=accuracy: accuracy)
             print(f", PyTorch {seconds:.4g} s/epoch", end="", flush=True)
         print(flush=True)
 

@@ -46,10 +46,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from sknn import MLPClassifier as SknnMLPClassifier
-
 from _machine import machine_description
 from _memory import CLEAR_REFS, STATUS, _release_free_heap, _reset_peak, _status_kilobytes
+from sknn import MLPClassifier as SknnMLPClassifier
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SKNN, SKLEARN = "sknn", "scikit-learn"

@@ -46,23 +46,31 @@ def datasets():
 
 
 SCENARIOS = [
-    ("sgd, Nesterov momentum", "MLPClassifier", "digits", dict(solver="sgd", learning_rate_init=0.05, max_iter=30)),
-    ("sgd, classic momentum", "MLPClassifier", "digits", dict(solver="sgd", nesterovs_momentum=False, learning_rate_init=0.05, max_iter=30)),
-    ("sgd, invscaling", "MLPClassifier", "digits", dict(solver="sgd", learning_rate="invscaling", learning_rate_init=0.2, max_iter=30)),
+    ("sgd, Nesterov momentum", "MLPClassifier", "digits",
+     dict(solver="sgd", learning_rate_init=0.05, max_iter=30)),
+    ("sgd, classic momentum", "MLPClassifier", "digits",
+     dict(solver="sgd", nesterovs_momentum=False, learning_rate_init=0.05, max_iter=30)),
+    ("sgd, invscaling", "MLPClassifier", "digits",
+     dict(solver="sgd", learning_rate="invscaling", learning_rate_init=0.2, max_iter=30)),
     ("adam", "MLPClassifier", "digits", dict(max_iter=30)),
-    ("adam, tanh, 2 hidden layers", "MLPClassifier", "digits", dict(activation="tanh", hidden_layer_sizes=(16, 8), max_iter=30)),
+    ("adam, tanh, 2 hidden layers", "MLPClassifier", "digits",
+     dict(activation="tanh", hidden_layer_sizes=(16, 8), max_iter=30)),
     ("adam, sample_weight", "MLPClassifier", "digits", dict(max_iter=20)),
     ("adam, sparse input", "MLPClassifier", "digits, sparse CSR", dict(max_iter=10)),
-    ("adam, binary, early stopping", "MLPClassifier", "binary", dict(early_stopping=True, n_iter_no_change=5, max_iter=300)),
+    ("adam, binary, early stopping", "MLPClassifier", "binary",
+     dict(early_stopping=True, n_iter_no_change=5, max_iter=300)),
     ("adam, binary, converges on tol", "MLPClassifier", "binary", dict(tol=1e-3, max_iter=500)),
     ("adam, multilabel", "MLPClassifier", "multilabel", dict(max_iter=30)),
-    ("regression, sgd", "MLPRegressor", "regression", dict(solver="sgd", learning_rate_init=0.01, max_iter=40)),
+    ("regression, sgd", "MLPRegressor", "regression",
+     dict(solver="sgd", learning_rate_init=0.01, max_iter=40)),
     ("regression, adam", "MLPRegressor", "regression", dict(learning_rate_init=0.01, max_iter=40)),
-    ("regression, early stopping", "MLPRegressor", "regression", dict(early_stopping=True, learning_rate_init=0.01, max_iter=200)),
+    ("regression, early stopping", "MLPRegressor", "regression",
+     dict(early_stopping=True, learning_rate_init=0.01, max_iter=200)),
     ("classification, lbfgs", "MLPClassifier", "digits", dict(solver="lbfgs", max_iter=60)),
     ("regression, lbfgs", "MLPRegressor", "regression", dict(solver="lbfgs", max_iter=60)),
     ("multi-output regression, adam", "MLPRegressor", "multi-output regression", dict(max_iter=40)),
-    ("multi-output regression, lbfgs (sknn fixes #8349)", "MLPRegressor", "multi-output regression", dict(solver="lbfgs", max_iter=60)),
+    ("multi-output regression, lbfgs (sknn fixes #8349)", "MLPRegressor", "multi-output regression",
+     dict(solver="lbfgs", max_iter=60)),
 ]
 
 
@@ -76,7 +84,8 @@ def fit_both(estimator_name, X, y, params, sample_weight=None):
 
 
 def max_relative_difference(reference, ours):
-    pairs = zip(ours.coefs_ + ours.intercepts_, reference.coefs_ + reference.intercepts_)
+    pairs = zip(ours.coefs_ + ours.intercepts_, reference.coefs_ + reference.intercepts_,
+                strict=True)
     return max(float(np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-12))) for a, b in pairs)
 
 
@@ -89,7 +98,8 @@ def parity_rows():
         if "sample_weight" in label:
             weights = np.random.RandomState(0).uniform(0.1, 3.0, size=len(y))
         reference, ours = fit_both(estimator_name, X, y, params, weights)
-        rows.append((label, reference.n_iter_, ours.n_iter_, max_relative_difference(reference, ours)))
+        difference = max_relative_difference(reference, ours)
+        rows.append((label, reference.n_iter_, ours.n_iter_, difference))
     return rows
 
 

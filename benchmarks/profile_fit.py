@@ -102,7 +102,8 @@ def phases(X, y, epochs):
     finally:
         (sknn._batches.BatchSource.epoch, CompiledNetwork.gradient,
          sknn._optimizers._Schedule.step) = originals
-    lines = [f"phases of sknn's batches, ms per epoch (no profiler; fit: {seconds / epochs * 1e3:.1f})"]
+    fit_ms = seconds / epochs * 1e3
+    lines = [f"phases of sknn's batches, ms per epoch (no profiler; fit: {fit_ms:.1f})"]
     lines += [f"  {name:<16} {total / epochs * 1e3:8.1f}" for name, total in totals.items()]
     rest = seconds - sum(totals.values())
     lines.append(f"  {'everything else':<16} {rest / epochs * 1e3:8.1f}")

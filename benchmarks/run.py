@@ -31,7 +31,7 @@ from _timing import run_case, warm_up
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
 
-__all__ = ["CASES", "Case", "Result", "format_table", "machine_description", "run_case", "main"]
+__all__ = ["CASES", "Case", "Result", "format_table", "machine_description", "main", "run_case"]
 
 
 def parse_args(argv=None):

@@ -16,6 +16,7 @@ with ``--quick``).
 """
 
 import argparse
+import itertools
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,7 +70,7 @@ def flop_per_epoch(widths, rows):
     gradients plus ``2·n·Σ_{l≥2} u_{l-1}·u_l`` to propagate the deltas
     (none into the input).
     """
-    products = [fan_in * fan_out for fan_in, fan_out in zip(widths[:-1], widths[1:])]
+    products = [fan_in * fan_out for fan_in, fan_out in itertools.pairwise(widths)]
     return 2 * rows * (2 * sum(products) + sum(products[1:]))
 
 

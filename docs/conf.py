@@ -135,7 +135,9 @@ BENCHMARK_LINKS = {
     "../benchmarks/results/cpu.md": "benchmarks.md#sknn-vs-scikit-learn-on-the-cpu",
     "../benchmarks/results/scaling.md": "benchmarks.md#scaling-of-sknns-time-per-epoch",
     "../benchmarks/results/parity.md": "benchmarks.md#parity-with-scikit-learn",
-    "../benchmarks/results/engines.md": "benchmarks.md#the-compiled-engine-against-the-portable-one",
+    "../benchmarks/results/engines.md": (
+        "benchmarks.md#the-compiled-engine-against-the-portable-one"
+    ),
     "../benchmarks/results/load.md": "benchmarks.md#sknn-under-load",
 }
 _LINK_OUT = re.compile(r"\]\((\.\./benchmarks/[^)#\s]*)(#[^)\s]*)?\)")

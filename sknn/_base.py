@@ -31,23 +31,25 @@ from sknn._interrupt import refuse_after_a_stopped_fit
 from sknn._lbfgs import fit_lbfgs
 from sknn._losses import loss_value_type
 from sknn._log import TrainingLog
-from sknn._engine import PREDICTION_ROWS, make_network
+from sknn._engine import PREDICTION_ROWS, in_compute_layout, make_network
 from sknn._prediction import (
     check_finite_outputs, prediction_network, validated_input, weights_on,
 )
 from sknn._network import FlatParameters, per_layer
 from sknn._optimizers import SGD, Adam, AdamW, RMSProp, optimizer_from_record, optimizer_record
+from sknn._pipeline_check import check_validation_input
 from sknn._params import (
     PARAMETER_CONSTRAINTS,
     STOCHASTIC_SOLVERS,
     dropout_rates,
+    fitted_activation,
     given_validation_data,
     hidden_activations,
     hidden_layer_sizes,
     init_activations,
 )
 from sknn._sample_weight import check_sample_weight, combine_weights
-from sknn._validation import scores_are_minus_the_loss, validation_monitor, validation_set
+from sknn._validation import ValidationMonitor, scores_are_minus_the_loss, validation_set
 from sknn._state import commit_state, initial_state, state_from
 from sknn._stochastic import StoppingRule, fit_epochs
 from sknn._summary import network_summary
@@ -80,7 +82,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
     def _score_outputs(self, y_true, y_out, sample_weight, coding):
         """The estimator's score of host network outputs against host targets."""
 
-    def _class_weights(self, y, incremental, y_train=None):
+    def _class_weights(self, y, coding, incremental, y_train=None):
         """Per-sample weights from ``class_weight`` (classifier), or None;
         'balanced' uses the class frequencies of ``y_train`` when given."""
         return None
@@ -110,7 +112,11 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
             Validation data for early stopping (requires ``early_stopping=True``);
             when given, no validation split is taken from ``X``, and the best
-            weights on it are restored.
+            weights on it are restored. In a Pipeline, ``X_val`` must go
+            through the earlier steps as ``X`` does: pass it with metadata
+            routing and ``Pipeline(..., transform_input=["X_val"])`` (see
+            docs/validation.md); ``step__X_val`` hands it over untransformed,
+            and sknn warns when it sees that.
         y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
             Targets of ``X_val``.
         sample_weight_val : array-like of shape (n_val,), default=None
@@ -122,6 +128,8 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             Returns a trained MLP model.
         """
         validation_data = given_validation_data(self, X_val, y_val, sample_weight_val)
+        if validation_data is not None:
+            check_validation_input(self, X, X_val)
         return self._fit(X, y, sample_weight, incremental=False, validation_data=validation_data)
 
     def _check_solver(self):
@@ -177,9 +185,11 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         X = on_compute_device(X, xp, device, self.dtype)
         y_host = to_numpy(y)
         Y_host, coding = self._encode_targets(y_host, first_pass, incremental, classes)
+        Y_host = np.require(Y_host, requirements=["C", "A"])  # what the compiled engine reads
         sample_weight = combine_weights(
             check_sample_weight(given_weight, X.shape[0]),
-            self._class_weights(y_host, incremental),
+            self._class_weights(y_host, coding, incremental),
+            "sample_weight",
         )
         layout = ParameterLayout([X.shape[1], *hidden_sizes, Y_host.shape[1]])
         Y_dtype = X.dtype if Y_host.dtype.kind == "f" else None  # 0/1 targets stay uint8
@@ -258,7 +268,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         if validation is not None:
             rows = min(validation.X.shape[0], PREDICTION_ROWS)
             network = self._network(problem, validation.X, rows)
-            rule.validation = validation_monitor(self, problem, validation, network)
+            rule.validation = ValidationMonitor(self, problem, validation, network)
             state.watch_validation(params)
         network = self._network(problem, problem.X, batch_size, random_state)
         grads = _zeros_like_params(problem, params)
@@ -320,10 +330,10 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
     def _forward_on(self, xp, device, X):
         """The network's outputs for validated X already in ``xp`` on ``device``."""
         dtype = getattr(xp, self.dtype) if self.dtype else _compute_dtype(xp, X, self.coefs_[0])
-        X = move_to(X, xp, device, dtype)
+        X = in_compute_layout(move_to(X, xp, device, dtype))
         coefs, intercepts = weights_on(self, xp, device, dtype)
         network = prediction_network(
-            xp, [X.shape[1], *(b.shape[0] for b in intercepts)], self.activation,
+            xp, [X.shape[1], *(b.shape[0] for b in intercepts)], fitted_activation(self),
             self.out_activation_, dtype, device, X.shape[0], is_sparse(X),
         )
         return check_finite_outputs(xp, network.forward(coefs, intercepts, X, new_array=True))

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.utils import gen_batches, shuffle
 
 from sknn import _cpu
-from sknn._backend import device_of, is_sparse, native
+from sknn._backend import device_of, is_sparse, native, to_numpy
 
 
 def take_rows(xp, array, rows):
@@ -23,7 +23,9 @@ class BatchSource:
     rows, reshuffled with ``random_state`` at the start of every epoch. The
     permutation is drawn once per epoch on the host; each batch's rows are then
     gathered into a buffer allocated once, so no batch allocates and the data
-    is never copied whole.
+    is never copied whole. A batch whose sample weights are all 0 is not
+    gathered: the epoch yields None in its place (scikit-learn divides by its
+    zero weight sum and fails).
 
     Parameters
     ----------
@@ -46,6 +48,15 @@ class BatchSource:
         self.shuffle = shuffle
         self.random_state = random_state
         self._order = np.arange(self.n_samples)
+        self._weighted = None if sample_weight is None else to_numpy(sample_weight) > 0
+        if self._weighted is not None and not self._weighted[
+            slice(None) if train_rows is None else train_rows
+        ].any():
+            raise ValueError(
+                "Every training sample has weight 0 (sample_weight, times class_weight "
+                "if given), so there is nothing to train on; with early stopping, the "
+                "samples with positive weights all went to the validation set."
+            )
         dtype = X.dtype  # the compute dtype: targets stored compactly are cast to it
         self._gathers = [_gatherer(xp, a, batch_size, dtype) for a in self.arrays]
         self._casts = [_caster(xp, a, batch_size, dtype) for a in self.arrays]
@@ -64,11 +75,14 @@ class BatchSource:
         return rows
 
     def epoch(self):
-        """Yield ``(X_batch, Y_batch, sample_weight_batch)`` for one epoch."""
+        """Yield ``(X_batch, Y_batch, sample_weight_batch)`` for one epoch, or None
+        for a batch whose sample weights are all 0 (it has nothing to train on)."""
         rows = self._epoch_rows()
         device_rows = None if rows is None else _index_array(self.xp, self.arrays[0], rows)
         for batch in gen_batches(self.n_samples, self.batch_size):
-            if device_rows is None:
+            if self._weightless(rows, batch):
+                yield None
+            elif device_rows is None:
                 yield tuple(
                     None if a is None else cast(a[batch, ...])
                     for a, cast in zip(self.arrays, self._casts)
@@ -76,6 +90,12 @@ class BatchSource:
             else:
                 batch_rows = device_rows[batch]
                 yield tuple(gather(batch_rows) for gather in self._gathers)
+
+    def _weightless(self, rows, batch):
+        """Whether every row of ``batch`` (a slice of this epoch's rows) has weight 0."""
+        if self._weighted is None:
+            return False
+        return not self._weighted[batch if rows is None else rows[batch]].any()
 
 
 def _gatherer(xp, array, n_rows, dtype):
@@ -85,7 +105,7 @@ def _gatherer(xp, array, n_rows, dtype):
     if is_sparse(array):
         return lambda rows: array[rows]
     buffer_shape = (n_rows,) + tuple(array.shape[1:])
-    if isinstance(array, np.ndarray) and _cpu.handles(array[:0]):  # the compiled gather
+    if _cpu.handles(array) and array.shape[0] > 0:  # the compiled gather reads it in place
         buffer = np.empty(buffer_shape, dtype=array.dtype)
         source, target = (array[:, None], buffer[:, None]) if array.ndim == 1 else (array, buffer)
         take = _cpu.specialised(_cpu.take_rows, array.dtype)

@@ -5,13 +5,13 @@ from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 
 from sknn import _convert, _labels
 from sknn._backend import device_of
 from sknn._base import BaseMultilayerPerceptron
+from sknn._class_weight import class_sample_weights
 from sknn._docstrings import ATTRIBUTES, PARAMETERS
 
 
@@ -27,11 +27,12 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
     Parameters
     ----------
 {PARAMETERS}
-    class_weight : dict, 'balanced' or None, default=None
+    class_weight : dict, list of dict, 'balanced' or None, default=None
         Weights of the classes, multiplied into ``sample_weight`` (and into
-        ``sample_weight_val``): a dict ``{{label: weight}}``, or 'balanced' for
-        ``n_samples / (n_classes * class count)`` of the training data.
-        ``partial_fit`` refuses 'balanced'.
+        ``sample_weight_val``): a dict ``{{label: weight}}`` of finite,
+        non-negative numbers, not all 0 (a multilabel target takes one dict
+        per label), or 'balanced' for ``n_samples / (n_classes * class
+        count)`` of the training data. ``partial_fit`` refuses 'balanced'.
 
     Attributes
     ----------
@@ -63,7 +64,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
 
     _parameter_constraints: dict = {
         **BaseMultilayerPerceptron._parameter_constraints,
-        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "class_weight": [dict, list, StrOptions({"balanced"}), None],
     }
     _y_numeric = False
     loss = "log_loss"  # an attribute of scikit-learn's classifier too (not a parameter)
@@ -106,24 +107,14 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         shared = {k: v for k, v in locals().items() if k not in ("self", "class_weight", "__class__")}
         super().__init__(**shared)  # the parameters both estimators share
 
-    def _class_weights(self, y, incremental, y_train=None):
-        if self.class_weight is None:
-            return None
-        if incremental and self.class_weight == "balanced":
-            raise ValueError(
-                "class_weight='balanced' needs the class frequencies of all the "
-                "data, which partial_fit never sees; pass a dict, e.g. from "
-                "sklearn.utils.class_weight.compute_class_weight."
-            )
-        y, weights = _as_target(y), self.class_weight
-        if weights == "balanced" and y_train is not None:
-            weights = _balanced_weights(_as_target(y_train))  # the training frequencies
-        return compute_sample_weight(weights, y)
+    def _class_weights(self, y, coding, incremental, y_train=None):
+        return class_sample_weights(self, y, coding, incremental, y_train)
 
     # ---------------------------------------------------------------- targets
     def _encode_targets(self, y, first_pass, incremental, classes=None):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
+        _labels.check_label_types(y, "y")
         check_classification_targets(y)
         if classes is not None:
             coding = _coding_for(y if _is_multilabel(y) else classes)
@@ -141,6 +132,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
     def _encode_validation_targets(self, y_val, coding):
         if y_val.ndim == 2 and y_val.shape[1] == 1:
             y_val = column_or_1d(y_val, warn=True)
+        _labels.check_label_types(y_val, "y_val")
         kind, classes = coding["_label_kind"], coding["classes_"]
         _labels.check_known_labels(y_val, kind, classes, require_all=False, name="y_val")
         return _labels.encode(y_val, kind, classes)
@@ -219,6 +211,26 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
             return xp, xp.concat([1.0 - y_out, y_out], axis=1)
         return xp, y_out
 
+    def score(self, X, y, sample_weight=None):
+        """Return the mean accuracy on the given test data and labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True labels for ``X``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Mean accuracy of ``self.predict(X)`` with respect to ``y``.
+        """
+        _labels.check_label_types(np.asarray(y) if isinstance(y, (list, tuple)) else y, "y")
+        return super().score(X, y, sample_weight=sample_weight)
+
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
@@ -251,12 +263,12 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         """The fitted network as a fitted ``sklearn.neural_network.MLPClassifier``.
 
         Same weights (NumPy copies, also of a GPU model), classes and fitted
-        attributes, so it predicts the same within floating-point rounding;
-        export it to ONNX with skl2onnx. sknn-only parameters (``dropout``,
-        ``class_weight``, ``init``, ``scoring``, ``rho``, ``dtype``,
-        ``device``) are dropped: they only shape training. ``solver='rmsprop'``
-        and ``'adamw'`` become ``'adam'`` (what further training would use).
-        See docs/interoperability.md.
+        attributes, so it predicts the same within floating-point rounding
+        (for ONNX, ``import sknn.onnx`` converts the sknn model itself).
+        sknn-only parameters (``dropout``, ``class_weight``, ``init``,
+        ``scoring``, ``rho``, ``dtype``, ``device``) are dropped: they only
+        shape training. ``solver='rmsprop'`` and ``'adamw'`` become ``'adam'``
+        (what further training would use). See docs/interoperability.md.
 
         Returns
         -------
@@ -310,18 +322,6 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         return tags
 
 
-def _as_target(y):
-    return y.ravel() if y.ndim == 2 and y.shape[1] == 1 else y
-
-
-def _balanced_weights(y):
-    """'balanced' class weights of ``y`` as a dict (a list of dicts per output)."""
-    if y.ndim == 1:
-        classes = np.unique(y)
-        return dict(zip(classes, compute_class_weight("balanced", classes=classes, y=y)))
-    return [_balanced_weights(column) for column in y.T]
-
-
 def _is_multilabel(y):
     return y.ndim == 2 and y.shape[1] > 1
 
@@ -339,6 +339,8 @@ def _check_partial_fit_classes(estimator, classes):
         raise ValueError("classes must be passed on the first call to partial_fit.")
     if classes is None:
         return False
+    raw = np.asarray(classes, dtype=object) if isinstance(classes, (list, tuple)) else classes
+    _labels.check_label_types(raw, "classes")  # [0, 'a'] mixes (NumPy would make '0')
     if fitted is not None and not np.array_equal(fitted, unique_labels(classes)):
         raise ValueError(
             "`classes=%r` is not the same as on last call to partial_fit, was: %r"

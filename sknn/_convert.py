@@ -34,6 +34,7 @@ from sknn._host import to_host
 from sknn._layout import ParameterLayout
 from sknn._network import FlatParameters
 from sknn._optimizers import SGD, Adam
+from sknn._params import fitted_activation
 from sknn._state import attach_network
 
 #: Hidden activations scikit-learn's MLPs compute.
@@ -99,7 +100,7 @@ def _sklearn_params(estimator, target, layout):
 
 def _sklearn_activation(estimator, n_hidden):
     """The one hidden activation name scikit-learn will use; ValueError if none fits."""
-    activation = estimator.activation
+    activation = fitted_activation(estimator)
     names = [activation] * n_hidden if isinstance(activation, str) else list(activation)
     if len(names) != n_hidden:
         raise ValueError(
@@ -129,8 +130,8 @@ def _sklearn_activation(estimator, n_hidden):
 
 def _refusal(message):
     return ValueError(
-        message + " The network cannot be converted to scikit-learn (nor, through "
-        "it, to ONNX with skl2onnx); refit it with a supported activation."
+        message + " The network cannot be converted to scikit-learn; to export it "
+        "to ONNX, `import sknn.onnx` and convert the sknn model itself with skl2onnx."
     )
 
 

@@ -111,7 +111,8 @@ PARAMETERS = """\
     scoring : str, callable or None, default=None
         What early stopping maximises on the validation set: None, the
         estimator's ``score`` (accuracy or R²); 'loss', minus the validation
-        loss; or any scikit-learn scorer name or callable.
+        loss; or any scikit-learn scorer name or callable (it must return a
+        number; a NaN score before any epoch had a number is a ValueError).
 
     dropout : float or list of float, default=0.0
         Fraction of each hidden layer's units zeroed at random in every

@@ -4,9 +4,21 @@
 # for efficient matrix products, small enough for the buffers to stay in cache.
 PREDICTION_ROWS = 2048
 
+import numpy as np
+
 from sknn._backend import is_numpy
+from sknn._cpu import in_row_layout
 from sknn._cpu.network import CompiledNetwork
 from sknn._network import Network
+
+
+def in_compute_layout(X):
+    """Dense NumPy X in a layout the compiled engine computes on as it is (see
+    ``sknn._cpu.in_row_layout``: at most one copy); anything else unchanged.
+
+    Every layout of the same values then gives the same bits.
+    """
+    return in_row_layout(X) if type(X) is np.ndarray else X
 
 
 def make_network(xp, layout, hidden_activation, output_activation, dtype, device, max_rows,

@@ -27,6 +27,28 @@ def target_kind(y):
     return kind
 
 
+def check_label_types(labels, name):
+    """Raise a ValueError naming ``name`` when the object array ``labels`` mixes
+    strings with numbers (or other non-strings): they have no order, so they
+    cannot be classes.
+
+    Arrays of numbers or of strings cannot mix; anything that is not a NumPy
+    (or pandas) object array passes unchecked.
+    """
+    dtype = getattr(labels, "dtype", None)
+    if not (isinstance(dtype, np.dtype) and dtype == object):
+        return
+    values = np.asarray(labels).ravel()
+    text = next((v for v in values if isinstance(v, (str, bytes))), None)
+    other = next((v for v in values if not isinstance(v, (str, bytes))), None)
+    if text is not None and other is not None:
+        raise ValueError(
+            f"{name} mixes strings and numbers (or other non-strings) as class labels, "
+            f"e.g. {text!r} and {other!r}: labels must be all strings or all numbers. "
+            "Convert them to one type first (e.g. all to str)."
+        )
+
+
 def classes_of(y, kind):
     """Sorted class labels (label indices for an indicator matrix)."""
     if kind == MULTILABEL:

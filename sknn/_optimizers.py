@@ -51,7 +51,7 @@ class _Schedule:
     def iteration_ends(self, time_step):
         """Apply the 'invscaling' decay at the end of an epoch."""
         if self.schedule == "invscaling":
-            self.learning_rate = self.base_rate / (time_step + 1) ** self.power_t
+            self.learning_rate = _inverse_scaling(self.base_rate, time_step, self.power_t)
 
     def on_plateau(self, message, verbose):
         """True to stop; with 'adaptive', divide the rate by 5 and go on."""
@@ -128,6 +128,17 @@ class _Schedule:
                 setattr(self, name, move_to(value, xp, device, params.dtype))
         self._buffers = None
         return self
+
+
+def _inverse_scaling(rate, time_step, power_t):
+    """``rate / (time_step + 1) ** power_t``, as scikit-learn computes it; where
+    the power overflows a float (a huge ``power_t``), the quotient is formed as
+    ``rate * exp(-power_t * log(time_step + 1))``, which underflows to the
+    subnormal or zero rate the exact quotient rounds to."""
+    try:
+        return rate / (time_step + 1) ** power_t
+    except OverflowError:
+        return rate * math.exp(-power_t * math.log(time_step + 1))
 
 
 def _average_squares(xp, average, grads, decay, scratch):

@@ -7,6 +7,7 @@ what depends on the network's depth or on the fit call.
 
 from numbers import Integral, Real
 
+import array_api_compat
 import numpy as np
 from sklearn.metrics import get_scorer_names
 from sklearn.utils._param_validation import (
@@ -97,12 +98,41 @@ def init_activations(estimator, n_hidden):
 
 
 def hidden_layer_sizes(estimator):
-    """The hidden layer sizes as a list of ints; raise for a size below 1."""
-    sizes = estimator.hidden_layer_sizes
-    sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
-    if any(int(s) <= 0 for s in sizes):
+    """The hidden layer sizes as a list of ints; raise for a size that is not
+    an int (5.7, True, '5') or is below 1."""
+    given = estimator.hidden_layer_sizes
+    sizes = list(given) if hasattr(given, "__iter__") else [given]
+    not_ints = [s for s in sizes if not is_integer(s)]
+    if not_ints:
+        raise InvalidParameterError(
+            f"The 'hidden_layer_sizes' parameter of {type(estimator).__name__} must be "
+            "an int in the range [1, inf) or an array-like of such ints. Got "
+            f"{given!r} instead: {not_ints[0]!r} is not an int."
+        )
+    if any(s <= 0 for s in sizes):
         raise ValueError("hidden_layer_sizes must be > 0, got %s." % sizes)
     return [int(s) for s in sizes]
+
+
+def is_integer(value):
+    """An int or a NumPy integer, not a bool."""
+    return isinstance(value, Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def is_number(value):
+    """A real number: a Python or NumPy scalar, or a 0-d array (any namespace) of one."""
+    if isinstance(value, Real):
+        return True
+    if not array_api_compat.is_array_api_obj(value) or value.shape != ():
+        return False
+    xp = array_api_compat.array_namespace(value)
+    return bool(xp.isdtype(value.dtype, ("real floating", "integral", "bool")))
+
+
+def fitted_activation(estimator):
+    """The hidden activation the fitted network was trained with (``activation``
+    as it was at fit; it may have been changed by ``set_params`` since)."""
+    return getattr(estimator, "_fitted_activation", estimator.activation)
 
 
 def given_validation_data(estimator, X_val, y_val, sample_weight_val):

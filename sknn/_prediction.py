@@ -6,8 +6,9 @@ does besides the arithmetic. Two things keep that small:
 - ``validated_input``: a plain float NumPy array that already has the fitted
   number of features and finite values is what ``validate_data`` would return
   unchanged, so it is checked directly (the finite check in one compiled
-  pass); anything else goes through ``validate_data`` (and gets its errors
-  and warnings).
+  pass); anything else (also arrays the kernels cannot read in place, such as
+  unaligned data or a field of a structured array) goes through
+  ``validate_data`` (and gets its errors and warnings).
 - ``prediction_network``: the network (its work buffers, no weights) is kept
   per thread and reused while the architecture and dtype stay the same.
 
@@ -54,12 +55,14 @@ def validated_input(estimator, X):
 
 
 def _is_ready(estimator, X):
-    """A 2-D float ndarray with the fitted features, finite, fitted without names."""
+    """A 2-D float ndarray the kernels can read, with the fitted features, finite,
+    fitted without names."""
     return (
         type(X) is np.ndarray
         and X.ndim == 2
         and X.dtype in _FLOATS
         and X.shape[0] > 0
+        and _cpu.handles(X)
         and X.shape[1] == estimator.n_features_in_
         and not hasattr(estimator, "feature_names_in_")
         and _all_finite(X)

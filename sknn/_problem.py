@@ -3,7 +3,9 @@
 ``validated_fit_data`` gives ``validate_data``'s checks (arrays that stay on
 their device, such as CuPy input, are checked there), ``on_compute_device``
 moves X to the training namespace and device in the compute dtype (one
-conversion), and ``Problem`` holds what the training loop reads.
+conversion; a NumPy array in a layout the compiled engine does not compute on
+as it is, such as Fortran order or a field of a structured array, is copied
+once), and ``Problem`` holds what the training loop reads.
 """
 
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from sknn._backend import float_dtypes, is_numpy, move_to
 from sknn._batches import take_rows
 from sknn._device import follows_data
 from sknn._device_input import validate_device_data
+from sknn._engine import in_compute_layout
 from sknn._errors import explained_input_errors
 from sknn._layout import ParameterLayout
 
@@ -44,9 +47,10 @@ def on_compute_device(X, xp, device, dtype_name):
     if dtype_name is not None and type(X) is np.ndarray and not is_numpy(xp):
         X = X.astype(dtype_name)  # convert on the host: half the transfer to a GPU
     X = move_to(X.tocsr() if sp.issparse(X) else X, xp, device)
-    if dtype_name is None:
-        return X
-    return move_to(X, xp, device, getattr(xp, dtype_name))
+    if dtype_name is not None:
+        X = move_to(X, xp, device, getattr(xp, dtype_name))
+    return in_compute_layout(X)
+
 
 
 @dataclass

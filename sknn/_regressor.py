@@ -141,12 +141,12 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         """The fitted network as a fitted ``sklearn.neural_network.MLPRegressor``.
 
         Same weights (NumPy copies, also of a GPU model), ``loss`` and fitted
-        attributes, so it predicts the same within floating-point rounding;
-        export it to ONNX with skl2onnx. sknn-only parameters (``dropout``,
-        ``init``, ``scoring``, ``rho``, ``dtype``, ``device``) are dropped:
-        they only shape training. ``solver='rmsprop'`` and ``'adamw'`` become
-        ``'adam'`` (what further training would use). See
-        docs/interoperability.md.
+        attributes, so it predicts the same within floating-point rounding
+        (for ONNX, ``import sknn.onnx`` converts the sknn model itself).
+        sknn-only parameters (``dropout``, ``init``, ``scoring``, ``rho``,
+        ``dtype``, ``device``) are dropped: they only shape training.
+        ``solver='rmsprop'`` and ``'adamw'`` become ``'adam'`` (what further
+        training would use). See docs/interoperability.md.
 
         Returns
         -------

@@ -5,6 +5,8 @@ succeeded, writes the fitted attributes. A fit that fails part-way leaves an
 already-fitted estimator exactly as it was.
 """
 
+import copy
+
 from sknn._backend import device_of, move_to
 from sknn._device import device_name
 from sknn._stochastic import TrainingState
@@ -53,6 +55,7 @@ def network_attributes(estimator, layout, params, coding):
         "n_layers_": len(layout.layer_units),
         "n_outputs_": layout.layer_units[-1],
         "out_activation_": estimator._output_activation(coding),
+        "_fitted_activation": copy.copy(estimator.activation),  # predict's, whatever set_params does
     }
 
 

@@ -67,10 +67,15 @@ def run_epoch(network, params, grads, optimizer, batches, alpha, log, ctrl_c=Non
 
     The loss stays on the device until the epoch ends (one host sync). A
     Ctrl-C (``ctrl_c.pressed``) ends the epoch after the current batch, with
-    ``finished`` False.
+    ``finished`` False. A batch whose sample weights are all 0 (None from
+    ``batches``) contributes nothing: no step, and no share of the epoch's loss.
     """
     accumulated, seen = 0.0, 0
-    for index, (X_batch, Y_batch, weight_batch) in enumerate(batches.epoch()):
+    for index, batch in enumerate(batches.epoch()):
+        if batch is None:
+            log.batch_done(index)
+            continue
+        X_batch, Y_batch, weight_batch = batch
         total, weight_sum = network.gradient(params, grads, X_batch, Y_batch, weight_batch)
         # The step forms the penalised mean gradient; it returns ||W||^2
         # before the step, which the batch's loss adds as scikit-learn does.
@@ -83,15 +88,19 @@ def run_epoch(network, params, grads, optimizer, batches, alpha, log, ctrl_c=Non
         log.batch_done(index)
         if ctrl_c is not None and ctrl_c.pressed:
             return to_float(accumulated) / seen, False, X_batch
-    return to_float(accumulated) / batches.n_samples, True, X_batch
+    return to_float(accumulated) / seen, True, X_batch
 
 
 def record_validation(state, rule, params):
-    """Score the epoch on the validation set; keep the best weights."""
+    """Score the epoch on the validation set; keep the best weights.
+
+    A score that is not a number (NaN) never improves: it counts as an epoch
+    without improvement (``rule.validation`` refuses one before any usable score).
+    """
     score, loss = rule.validation(params)
     state.validation_scores.append(score)
     state.validation_loss_curve.append(state.loss_type(loss))
-    if score < state.best_validation_score + rule.tol:
+    if not score >= state.best_validation_score + rule.tol:
         state.no_improvement_count += 1
     else:
         state.no_improvement_count = 0

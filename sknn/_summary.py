@@ -2,6 +2,8 @@
 
 from itertools import pairwise
 
+from sknn._params import fitted_activation
+
 _HEADER = ("Layer", "Output shape", "Activation", "Params")
 
 
@@ -103,4 +105,4 @@ def _format_row(row, widths):
 def network_summary(estimator):
     """The layer table of a fitted sknn estimator."""
     layer_units = [estimator.coefs_[0].shape[0]] + [b.shape[0] for b in estimator.intercepts_]
-    return layer_table(layer_units, estimator.activation, estimator.out_activation_)
+    return layer_table(layer_units, fitted_activation(estimator), estimator.out_activation_)

@@ -7,6 +7,8 @@ import pytest
 
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
+# Scripts that tests/test_accel.py runs as programs: never collected.
+collect_ignore_glob = ["accel_scripts/*.py"]
 
 @pytest.fixture(autouse=True)
 def _no_stopped_fit_before():

@@ -1,8 +1,24 @@
 """The compiled CPU engine: dense NumPy arrays of float32 or float64.
 
-``handles(*arrays)`` says whether the compiled kernels can take the arrays;
+``handles(*arrays)`` says whether the compiled kernels can read the arrays
+in place, and ``in_row_layout(X)`` gives the data of a fit or a prediction in
+the layout the compiled engine computes on (one copy when it is not already);
 elsewhere (other array namespaces, sparse input) sknn runs its portable
 array-API code, which computes the same numbers.
+
+The layouts, and who takes care of each:
+
+- aligned, every stride a whole number of items (C or Fortran order, slices,
+  negative strides, read-only arrays, memory maps): the kernels read them in
+  place (``take_rows``, ``all_finite``);
+- unaligned data (``np.ndarray(..., buffer=b, offset=1)``) or a stride that is
+  not a whole number of items (a field of a structured array, e.g. strides
+  (36, 8)): the kernels never see them; ``in_row_layout`` copies them once,
+  and other callers use NumPy's own routines.
+
+``in_row_layout`` also copies data whose columns are not adjacent (Fortran
+order, column slices): BLAS then multiplies it exactly as it multiplies the
+contiguous copy, so every layout trains and predicts to the same bits.
 """
 
 from typing import NamedTuple
@@ -22,6 +38,7 @@ __all__ = [
     "SGD",
     "StepSettings",
     "handles",
+    "in_row_layout",
     "specialised",
     "step",
     "take_rows",
@@ -69,8 +86,27 @@ def specialised(function, dtype):
 
 
 def handles(*arrays):
-    """True when every array is a C-contiguous NumPy array of one float dtype."""
+    """True when the kernels can read every array in place: NumPy arrays of one
+    float dtype, aligned, each stride a whole number of items (any sign)."""
     dtype = arrays[0].dtype if isinstance(arrays[0], np.ndarray) else None
     return dtype in _FLOATS and all(
-        type(a) is np.ndarray and a.dtype == dtype and a.flags.c_contiguous for a in arrays
+        type(a) is np.ndarray and a.dtype == dtype and _readable(a) for a in arrays
     )
+
+
+def in_row_layout(X):
+    """X (a 2-D NumPy float array) itself when the compiled engine computes on
+    it as it is, else one aligned, C-contiguous copy of it.
+
+    As it is: aligned, rows a whole number of items apart (any sign), and the
+    items of a row adjacent. Anything else (Fortran order, column slices,
+    unaligned data, fields of structured arrays) is copied.
+    """
+    if handles(X) and (X.shape[1] <= 1 or X.strides[1] == X.itemsize):
+        return X
+    return np.require(X, requirements=["C", "A"])
+
+
+def _readable(array):
+    itemsize = array.itemsize
+    return array.flags.aligned and all(stride % itemsize == 0 for stride in array.strides)

@@ -75,8 +75,8 @@ cdef double delta_and_loss(bint double, char *P, char *Y, char *w, char *D, Py_s
 
 def _check_array(array, dtype, shape, name):
     if (not isinstance(array, np.ndarray) or array.dtype != dtype or array.shape != shape
-            or not array.flags.c_contiguous):
-        raise ValueError(f"{name} must be a C-contiguous {dtype} array of shape {shape}")
+            or not array.flags.c_contiguous or not array.flags.aligned):
+        raise ValueError(f"{name} must be an aligned, C-contiguous {dtype} array of shape {shape}")
 
 
 cdef class DenseNetwork:
@@ -132,12 +132,12 @@ cdef class DenseNetwork:
 
     def layer_views(self, coefs, intercepts):
         """Per-layer ``(W, b)`` for ``forward``: the arrays themselves when they
-        are C-contiguous in this network's dtype, else converted copies."""
+        are aligned and C-contiguous in this network's dtype, else converted copies."""
         views = []
         for i, (coef, intercept) in enumerate(zip(coefs, intercepts)):
             fan_in, fan_out = self.layer_units[i], self.layer_units[i + 1]
-            coef = np.ascontiguousarray(coef, dtype=self.dtype)
-            intercept = np.ascontiguousarray(intercept, dtype=self.dtype)
+            coef = np.require(coef, self.dtype, ["C", "A"])
+            intercept = np.require(intercept, self.dtype, ["C", "A"])
             if coef.shape != (fan_in, fan_out) or intercept.shape != (fan_out,):
                 raise ValueError(f"layer {i} must be ({fan_in}, {fan_out}) weights and "
                                  f"({fan_out},) biases")

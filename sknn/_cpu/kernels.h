@@ -4,7 +4,7 @@
  * included twice below. The arithmetic follows scikit-learn operation for
  * operation (the build turns off contraction into fused multiply-adds), so
  * the optimizer updates give the same bits as its NumPy code; exp, log and
- * tanh come from the C library.
+ * tanh come from the C library. It builds as C11 with GCC, Clang and MSVC.
  */
 #ifndef SKNN_KERNELS_H
 #define SKNN_KERNELS_H
@@ -12,7 +12,27 @@
 #include <float.h>
 #include <stddef.h>
 #include <string.h>
+
+/* exp, tanh, log... are <tgmath.h>'s type-generic macros, so the float kernels
+ * call expf, tanhf, logf... MSVC's <tgmath.h> defines them only in C11 mode
+ * (/std:c11, which setup.py passes); without it every float kernel would
+ * compute in double and round, silently, so refuse to build instead. */
+#if defined(_MSC_VER) && !defined(__clang__) \
+    && (!defined(__STDC_VERSION__) || __STDC_VERSION__ < 201112L)
+#error "sknn's kernels need C11 (/std:c11) under MSVC: <tgmath.h> is type-generic only there"
+#endif
 #include <tgmath.h>
+
+/* No contraction of a * b + c into a fused multiply-add, which rounds once
+ * instead of twice. GCC gets -ffp-contract=off from setup.py; Clang contracts
+ * by default, so say it here too, whatever the flags; MSVC contracts only
+ * when asked since Visual Studio 2022, and this pragma covers the versions
+ * before it. */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(_MSC_VER)
+#pragma fp_contract(off)
+#endif
 
 /* Each .pyx includes what it needs of these. */
 #if defined(__GNUC__)

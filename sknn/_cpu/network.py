@@ -39,9 +39,9 @@ class CompiledNetwork(NetworkBase):
     def gradient(self, params, grads, X, Y, sample_weight):
         """Raw gradients into ``grads``; ``(summed loss, sum of weights)`` as floats."""
         masks = self._masks(X.shape[0]) if self._random is not None else None
-        Y = np.ascontiguousarray(Y)
+        Y = np.require(Y, requirements=["C", "A"])
         if sample_weight is not None:
-            sample_weight = np.ascontiguousarray(sample_weight)
+            sample_weight = np.require(sample_weight, requirements=["C", "A"])
         total = self._dense.gradient(params.flat, grads.flat, X, Y, sample_weight, masks)
         weight_sum = X.shape[0] if sample_weight is None else float(np.sum(sample_weight))
         return total, weight_sum
