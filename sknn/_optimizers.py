@@ -27,7 +27,6 @@ from sknn._host import host_state
 from sknn._inplace import call_into, squared_norm
 from sknn._log import format_rate
 
-
 # NumPy arrays of these dtypes take the compiled steps.
 _COMPILED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 

@@ -55,7 +55,8 @@ def network_attributes(estimator, layout, params, coding):
         "n_layers_": len(layout.layer_units),
         "n_outputs_": layout.layer_units[-1],
         "out_activation_": estimator._output_activation(coding),
-        "_fitted_activation": copy.copy(estimator.activation),  # predict's, whatever set_params does
+        # the activation predict uses, whatever set_params does later
+        "_fitted_activation": copy.copy(estimator.activation),
     }
 
 

@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits, load_iris
+from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, cross_validate
 
@@ -80,7 +80,7 @@ def fitted_attributes(fitted):
 
 def assert_unchanged(fitted, before):
     after = fitted_attributes(fitted)
-    for a, b in zip(after["coefs_"], before["coefs_"]):
+    for a, b in zip(after["coefs_"], before["coefs_"], strict=True):
         np.testing.assert_array_equal(a, b)
     assert (after["n_iter_"], after["t_"], after["loss_curve_"]) == (
         before["n_iter_"], before["t_"], before["loss_curve_"]
@@ -261,9 +261,10 @@ def test_scikit_learn_swallows_the_press_and_its_search_goes_on(iris, monkeypatc
     press = PressDuringBatch(monkeypatch, SkMLPClassifier, at=10, action=press_in_process(),
                              method="_backprop")
     search = GridSearchCV(model(SkMLPClassifier, max_iter=5), {"alpha": [1e-4, 1e-2]}, cv=3)
-    with warnings.catch_warnings(), pytest.warns(UserWarning, match="interrupted by user"):
-        warnings.simplefilter("ignore", ConvergenceWarning)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         search.fit(X, y)
+    assert [str(w.message) for w in caught].count("Training interrupted by user.") == 1
     assert len(search.cv_results_["params"]) == 2
     assert press.calls > 6 * 25  # 7 fits of 25 batches, the first cut at 10: all went on
 
@@ -273,10 +274,14 @@ def test_a_loop_of_partial_fit_stops_and_keeps_the_last_state(iris, monkeypatch)
     PressDuringBatch(monkeypatch, CompiledNetwork, at=20, action=press_in_process())
     fitted = model(MLPClassifier)
     completed = []
-    with pytest.warns(UserWarning, match="interrupted"), pytest.raises(KeyboardInterrupt):
-        for call in range(100):
+
+    def train_on_a_stream():
+        for _ in range(100):
             fitted.partial_fit(X, y, classes=[0, 1, 2])
             completed.append(fitted_attributes(fitted))
+
+    with pytest.warns(UserWarning, match="interrupted"), pytest.raises(KeyboardInterrupt):
+        train_on_a_stream()
     assert len(completed) == 3  # calls 1 and 2 (8 batches each), call 3 stopped at batch 20
     assert_unchanged(fitted, completed[-1])
     assert fitted.t_ == 2 * 150  # the stopped call's epoch did not finish
@@ -405,14 +410,15 @@ def press_a_running_program(tmp_path, kind, presses, gap=0.2, timeout=60):
             [sys.executable, str(script), kind], stdout=subprocess.PIPE, stderr=stderr,
             text=True, env=env,
         )
-        lines, deadline, sent = [], time.monotonic() + timeout, 0
+        lines, deadline, pressed = [], time.monotonic() + timeout, False
         try:
             for line in child.stdout:
                 lines.append(line)
                 if time.monotonic() > deadline:
                     pytest.fail(f"the program still runs {timeout} s later: {lines[-3:]}")
-                if sent == 0 and line.startswith("Iteration 3/"):
-                    for sent in range(1, presses + 1):
+                if not pressed and line.startswith("Iteration 3/"):
+                    pressed = True
+                    for _ in range(presses):
                         if child.poll() is not None:
                             break
                         child.send_signal(signal.SIGINT)

@@ -1,6 +1,7 @@
 """TrainingCurveDisplay: what it draws from a fitted estimator, and its errors."""
 
 import copy
+import itertools
 import subprocess
 import sys
 
@@ -228,7 +229,7 @@ def points_under_the_legend(display):
     covered = 0
     for line in [line for line in lines if line is not None]:
         xy = line.get_transform().transform(np.c_[line.get_xdata(), line.get_ydata()])
-        points = np.concatenate([np.linspace(a, b, 50) for a, b in zip(xy[:-1], xy[1:])])
+        points = np.concatenate([np.linspace(a, b, 50) for a, b in itertools.pairwise(xy)])
         covered += int(box.count_contains(points))
     return covered
 

@@ -28,10 +28,13 @@ import pytest
 from sknn._device import gpu_available
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [ROOT / "README.md"] + sorted(
-    path for path in (ROOT / "docs").rglob("*.md")
-    if not {"_build", "auto_examples"} & set(path.relative_to(ROOT / "docs").parts)
-)
+PAGES = [
+    ROOT / "README.md",
+    *sorted(
+        path for path in (ROOT / "docs").rglob("*.md")
+        if not {"_build", "auto_examples"} & set(path.relative_to(ROOT / "docs").parts)
+    ),
+]
 DIRECTIVE = re.compile(r"^<!--\s*snippet:\s*(\w+)\s*(.*?)\s*-->$")
 KINDS = {"skip", "gpu", "env"}
 

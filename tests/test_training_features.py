@@ -194,14 +194,15 @@ def test_validation_data_needs_early_stopping(digits):
 def test_validation_labels_must_be_known_classes(digits):
     """The error names y_val, the argument at fault, and the classes of y."""
     X, y, X_val, y_val = digits
-    with pytest.raises(ValueError, match=r"^`y_val` has classes not in `y`\. `y` has \[0 1 2 3 4\]"):
+    message = r"^`y_val` has classes not in `y`\. `y` has \[0 1 2 3 4\]"
+    with pytest.raises(ValueError, match=message):
         MLPClassifier(early_stopping=True).fit(X[y < 5], y[y < 5], X_val=X_val, y_val=y_val)
 
 
 def test_validation_multilabel_targets_must_have_the_labels_of_y(digits):
     X, y, X_val, y_val = digits
     Y, Y_val = np.c_[y % 2, y % 3 == 0], np.c_[y_val % 2, y_val % 3 == 0, y_val % 5 == 0]
-    with pytest.raises(ValueError, match="^y_val has 3 labels; `y` has 2"):
+    with pytest.raises(ValueError, match=r"^y_val has 3 labels; `y` has 2"):
         MLPClassifier(early_stopping=True).fit(X, Y, X_val=X_val, y_val=Y_val)
 
 
