@@ -108,7 +108,14 @@ def send_sigints(pid, presses, gap, then_write=True):
         sys.stdout.write("x")
         """
     )
-    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            preexec_fn=_ctrl_c_as_in_a_terminal)
+
+
+def _ctrl_c_as_in_a_terminal():
+    """In the child before it starts Python: SIGINT not ignored (a test run started
+    in the background ignores it, and its children would inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def block_in_c_while_pressed(presses, gap=0.3):
@@ -408,7 +415,7 @@ def press_a_running_program(tmp_path, kind, presses, gap=0.2, timeout=60):
     with open(stderr_path, "w") as stderr:
         child = subprocess.Popen(
             [sys.executable, str(script), kind], stdout=subprocess.PIPE, stderr=stderr,
-            text=True, env=env,
+            text=True, env=env, preexec_fn=_ctrl_c_as_in_a_terminal,
         )
         lines, deadline, pressed = [], time.monotonic() + timeout, False
         try:
