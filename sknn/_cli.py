@@ -104,7 +104,8 @@ def build_parser():
     parser.add_argument("--dataset", choices=DATASETS, default="digits",
                         help="the data (default: digits)")
     parser.add_argument("--data-dir", default=None,
-                        help=f"directory of the Fashion-MNIST IDX files (default: {FASHION_MNIST_DIR})")
+                        help="directory of the Fashion-MNIST IDX files "
+                        f"(default: {FASHION_MNIST_DIR})")
     parser.add_argument("--hidden", type=_positive_int, nargs="+", metavar="UNITS",
                         help="units of each hidden layer, e.g. --hidden 128 64 "
                         f"(default: {_defaults('hidden_layer_sizes', _units)})")
@@ -200,14 +201,19 @@ def _check_plot_file(path):
 def fit_timed(model, X, y):
     """Fit ``model``; return ``(wall, cpu)`` seconds (cpu: all threads together).
 
-    A ConvergenceWarning is silenced: the report says when a fit ran out of
-    epochs.
+    Warnings go to stderr as ``sknn: warning: ...`` lines, except the
+    ConvergenceWarning: the report says when a fit ran out of epochs.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.showwarning = _show_warning
         wall, cpu = time.perf_counter(), time.process_time()
         model.fit(X, y)
         return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    print(f"sknn: warning: {message}", file=sys.stderr)
 
 
 def report(model, X_test, y_test, wall, cpu):
@@ -237,9 +243,9 @@ def epoch_lines(mlp):
             columns["val. accuracy"] = mlp.validation_scores_
     kept = kept_epoch(mlp)
     lines = ["  ".join([step, *columns])]
-    for epoch, values in enumerate(zip(*columns.values()), start=1):
+    for epoch, values in enumerate(zip(*columns.values(), strict=True), start=1):
         cells = [f"{epoch:{len(step)}d}"]
-        cells += [f"{value:{len(name)}.4f}" for name, value in zip(columns, values)]
+        cells += [f"{value:{len(name)}.4f}" for name, value in zip(columns, values, strict=True)]
         lines.append("  ".join(cells) + ("  *" if epoch == kept else ""))
     return lines
 
@@ -258,7 +264,7 @@ def stopping_lines(mlp):
     step = _step_name(mlp)
     kept = kept_epoch(mlp)
     if mlp.n_iter_ >= mlp.max_iter:
-        why = f"stopped at the limit of {mlp.max_iter} {step}s (--epochs); not converged"
+        why = f"stopped at the limit of {mlp.max_iter} {step}s (--epochs)"
     elif mlp.solver == "lbfgs":
         why = f"converged after {mlp.n_iter_} {step}s"
     else:

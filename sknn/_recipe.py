@@ -85,6 +85,7 @@ class Recipe:
 
     @property
     def seed(self):
+        """The ``random_state`` parameter."""
         return self.params.get("random_state")
 
     def load(self):
@@ -143,14 +144,14 @@ def subsample(X, y, max_samples, random_state):
 
 def parameter_lines(params):
     """``name=value,`` lines for the parameters that differ from the defaults,
-    in the order of ``MLPClassifier``'s signature; ``random_state`` always."""
+    in the order of ``MLPClassifier``'s signature; ``random_state`` always, last."""
     signature = inspect.signature(MLPClassifier).parameters
-    lines = [
-        f"    {name}={params[name]!r},"
-        for name, parameter in signature.items()
-        if name in params and (name == "random_state" or params[name] != parameter.default)
+    names = [
+        name for name, parameter in signature.items()
+        if name in params and name != "random_state" and params[name] != parameter.default
     ]
-    return "\n".join(lines)
+    names += ["random_state"] if "random_state" in params else []
+    return "\n".join(f"    {name}={params[name]!r}," for name in names)
 
 
 def classifier_of(model):

@@ -10,11 +10,11 @@ import types
 from pathlib import Path
 
 import pytest
-from _idx import write_fashion_mnist
 
+from _idx import write_fashion_mnist
+from sknn.__main__ import main
 from sknn._cli import build_parser, parse_args, recipe_from
 from sknn._params import STOCHASTIC_SOLVERS
-from sknn.__main__ import main
 from sknn._summary import count_parameters, layer_table
 from sknn.datasets import FASHION_MNIST_DIR, FASHION_MNIST_RECIPE
 
@@ -95,9 +95,10 @@ def test_prints_one_line_per_epoch_with_loss_and_validation_accuracy(capsys):
 def test_marks_the_epoch_whose_weights_early_stopping_kept(capsys):
     _, out, _ = run_cli(capsys, QUICK_DIGITS)
 
-    marked = [int(m[1]) for line in out.splitlines() if (m := EPOCH_WITH_SCORE.match(line)) and m[5]]
+    rows = [m for line in out.splitlines() if (m := EPOCH_WITH_SCORE.match(line))]
+    marked = [int(m[1]) for m in rows if m[5]]
     assert len(marked) == 1
-    scores = [float(m[4]) for line in out.splitlines() if (m := EPOCH_WITH_SCORE.match(line))]
+    scores = [float(m[4]) for m in rows]
     assert scores[marked[0] - 1] == max(scores)
     assert f"* kept: the weights of epoch {marked[0]}, the best validation accuracy" in out
 
@@ -154,7 +155,9 @@ def test_rejects_a_count_below_one_as_a_usage_error(capsys, option):
     [("--dropout", "1.5", "dropout"), ("--learning-rate", "0", "learning_rate_init"),
      ("--alpha", "-1", "alpha")],
 )
-def test_a_parameter_out_of_range_exits_with_status_2_before_training(capsys, option, value, parameter):
+def test_a_parameter_out_of_range_exits_with_status_2_before_training(
+    capsys, option, value, parameter
+):
     status, out, err = run_cli(capsys, [option, value])
 
     assert (status, out) == (2, "")
@@ -205,10 +208,10 @@ def test_python_dash_m_sknn_runs_the_command_line():
 
 
 def test_too_few_rows_for_a_validation_set_print_the_training_loss_per_epoch(capsys):
-    with pytest.warns(UserWarning, match="too few for early stopping"):
-        status, out, _ = run_cli(capsys, ["--max-samples", "5", "--epochs", "4"])
+    status, out, err = run_cli(capsys, ["--max-samples", "5", "--epochs", "4"])
 
     assert status == 0
+    assert err.startswith("sknn: warning: The validation set would have 1 of 5 samples, too few")
     assert "epoch  train loss\n" in out and "val." not in out
     assert epoch_numbers(out, EPOCH_WITHOUT_SCORE) == [1, 2, 3, 4]
     assert "kept:" not in out
@@ -305,6 +308,7 @@ def run_printed_code(code):
     return printed.getvalue()
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_printed_digits_code_reproduces_the_test_accuracy(capsys):
     _, out, _ = run_cli(capsys, [*QUICK_DIGITS, "--random-state", "4"])
     code = printed_code(out)
@@ -313,6 +317,7 @@ def test_printed_digits_code_reproduces_the_test_accuracy(capsys):
     assert run_printed_code(code) == TEST_ACCURACY.search(out)[0] + "\n"
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_printed_fashion_mnist_code_reproduces_the_test_accuracy(capsys, tmp_path):
     write_fashion_mnist(tmp_path, n_train=300, n_test=60, side=4)
     argv = ["--dataset", "fashion-mnist", "--data-dir", str(tmp_path), "--epochs", "4",
@@ -355,7 +360,8 @@ def test_device_cuda_without_cupy_exits_with_status_2_and_says_how_to_install(ca
 
 def test_device_cuda_without_a_gpu_exits_with_status_2(capsys, monkeypatch):
     no_gpu = types.SimpleNamespace(getDeviceCount=lambda: 0)
-    monkeypatch.setitem(sys.modules, "cupy", types.SimpleNamespace(cuda=types.SimpleNamespace(runtime=no_gpu)))
+    fake_cupy = types.SimpleNamespace(cuda=types.SimpleNamespace(runtime=no_gpu))
+    monkeypatch.setitem(sys.modules, "cupy", fake_cupy)
 
     status, out, err = run_cli(capsys, ["--device", "cuda:1"])
 
@@ -419,7 +425,8 @@ def test_scoring_loss_stops_on_the_validation_loss(capsys):
 
     assert status == 0
     assert "epoch  train loss  val. loss\n" in out and "val. accuracy" not in out
-    losses = [float(m[3]) for line in out.splitlines() if (m := EPOCH_WITH_VALIDATION_LOSS.match(line))]
+    rows = [m for line in out.splitlines() if (m := EPOCH_WITH_VALIDATION_LOSS.match(line))]
+    losses = [float(m[3]) for m in rows]
     kept = re.search(r"\* kept: the weights of epoch (\d+), the best validation loss", out)
     assert losses[int(kept[1]) - 1] == min(losses)
     assert "scoring='loss'" in printed_code(out)
