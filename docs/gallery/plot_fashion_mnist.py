@@ -20,7 +20,7 @@ the same number as ``python -m sknn --dataset fashion-mnist``), above the
 The data comes from the Debian package ``dataset-fashion-mnist``
 (``/usr/share/datasets/fashion-mnist/``); nothing is downloaded. Run it with::
 
-    python docs/gallery/plot_fashion_mnist.py            # full run, under a minute
+    python docs/gallery/plot_fashion_mnist.py            # full run, under a minute on idle cores
     python docs/gallery/plot_fashion_mnist.py --quick    # 10,000 rows, 5 epochs
 
 The figures are written as PNG files into ``--out``: by default a new
@@ -139,7 +139,7 @@ def image_side(n_features):
 # - the AdamW solver at Adam's learning rate of 0.001, whose decoupled
 #   weight decay ``alpha`` shrinks the weights a little at every step;
 # - batches of 128 rows and ``dtype='float32'``: fewer, cheaper matrix
-#   products than float64, an epoch in about half a second on 2 CPU cores;
+#   products than float64, an epoch takes about half a second of CPU time;
 # - early stopping: 10% of the training rows are held out, and after
 #   ``n_iter_no_change`` (20) epochs without a better validation accuracy
 #   training stops; either way, the weights of the best epoch are restored.
