@@ -20,7 +20,7 @@ the same number as ``python -m sknn --dataset fashion-mnist``), above the
 The data comes from the Debian package ``dataset-fashion-mnist``
 (``/usr/share/datasets/fashion-mnist/``); nothing is downloaded. Run it with::
 
-    python docs/gallery/plot_fashion_mnist.py            # full run, under a minute on idle cores
+    python docs/gallery/plot_fashion_mnist.py            # full run, about 15 s on 2 idle cores
     python docs/gallery/plot_fashion_mnist.py --quick    # 10,000 rows, 5 epochs
 
 The figures are written as PNG files into ``--out``: by default a new
