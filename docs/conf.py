@@ -11,6 +11,7 @@ files in benchmarks/results/.
 """
 
 import re
+import sys
 from pathlib import Path
 
 from docutils import nodes
@@ -20,6 +21,7 @@ import sknn
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
+sys.path.insert(0, str(DOCS / "_ext"))  # run_python, the run-python directive
 
 project = "sknn"
 author = "the sknn developers"
@@ -33,6 +35,8 @@ extensions = [
     "numpydoc",
     "myst_parser",
     "sphinx_gallery.gen_gallery",
+    "matplotlib.sphinxext.plot_directive",
+    "run_python",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
@@ -113,6 +117,16 @@ sphinx_gallery_conf = {
     "show_signature": False,
     "write_computation_times": False,
 }
+
+# ---------------------------------------------- code run when the docs build
+# The training-curves page draws its figure from a real fit (matplotlib's
+# plot directive); the summary and training-log pages show what their code
+# prints (run-python, docs/_ext/run_python.py). Both run small, fast fits on
+# scikit-learn's digits, so the pages show what the current sknn does.
+plot_include_source = True
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 100)]
 
 # ------------------------------------------------------------------- HTML
 html_theme = "pydata_sphinx_theme"

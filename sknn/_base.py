@@ -164,9 +164,9 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         problem = self._problem(X, y, sample_weight, hidden_sizes, first_pass, incremental, classes)
         random_state = check_random_state(self.random_state)
         params = self._starting_parameters(problem, first_pass, random_state)
-        state = initial_state(self, params) if first_pass else state_from(self, params)
-        state.loss_type = problem.loss_type
         validation = validation_set(self, problem, random_state, incremental, validation_data)
+        state = initial_state(params, validation) if first_pass else state_from(self, params)
+        state.loss_type = problem.loss_type
         if self.solver == "lbfgs":
             optimizer = self._run_lbfgs(problem, params, state)
         else:

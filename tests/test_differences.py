@@ -93,6 +93,19 @@ def test_data_too_small_to_split_trains_without_validation_and_warns():
             sk.MLPClassifier(early_stopping=True, max_iter=5).fit(X, y)
 
 
+def test_data_too_small_to_split_leaves_the_attributes_of_a_fit_without_validation():
+    X, y = make_classification(n_samples=10, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = MLPClassifier(early_stopping=True, max_iter=5, random_state=0).fit(X, y)
+        reference = sk.MLPClassifier(max_iter=5, random_state=0).fit(X, y)
+
+    for name in ("validation_scores_", "best_validation_score_"):
+        assert getattr(model, name) is None is getattr(reference, name), name
+    assert model.validation_loss_curve_ is None
+    assert model.best_loss_ == min(model.loss_curve_)  # tracked, as without early stopping
+
+
 def test_lbfgs_records_a_loss_curve():
     X, y = make_classification(n_samples=100, random_state=0)
     model = sknn.MLPClassifier(solver="lbfgs", max_iter=15, random_state=0).fit(X, y)

@@ -5,21 +5,27 @@ Classifying Fashion-MNIST clothing images
 
 This example follows the classic Keras tutorial "Basic classification:
 classify images of clothing" with sknn: a network with one hidden layer of
-128 ReLU units learns to tell apart ten kinds of clothing from 28×28
-grayscale images. Along the way it shows what sknn adds to scikit-learn's
-``MLPClassifier``: an explicit validation set for early stopping
-(``fit(..., X_val=, y_val=)``), dropout, a per-epoch training log
-(``verbose=2``), a Keras-style ``summary()`` and
-:class:`sknn.TrainingCurveDisplay`.
+ReLU units learns to tell apart ten kinds of clothing from 28×28 grayscale
+images. It trains with the recipe of ``python -m sknn --dataset
+fashion-mnist``, :data:`sknn.datasets.FASHION_MNIST_RECIPE`, and shows what
+sknn adds to scikit-learn's ``MLPClassifier`` along the way: dropout, the
+AdamW solver, early stopping that keeps the best epoch's weights, float32
+training, a per-epoch training log (``verbose=2``), a Keras-style
+``summary()`` and :class:`sknn.TrainingCurveDisplay`.
+
+The full run reached a **test accuracy of 0.8968** (``random_state=0``,
+the same number as ``python -m sknn --dataset fashion-mnist``), above the
+0.88 of the Keras tutorial.
 
 The data comes from the Debian package ``dataset-fashion-mnist``
 (``/usr/share/datasets/fashion-mnist/``); nothing is downloaded. Run it with::
 
-    python docs/gallery/plot_fashion_mnist.py            # full run, a few minutes
+    python docs/gallery/plot_fashion_mnist.py            # full run, about 15 s on 2 idle cores
     python docs/gallery/plot_fashion_mnist.py --quick    # 10,000 rows, 5 epochs
 
-The figures are written as PNG files into ``--out`` (default:
-``docs/gallery/output``).
+The figures are written as PNG files into ``--out``: by default a new
+temporary directory, so that a run never overwrites the figures committed
+with the documentation (``--out docs/gallery/output`` replaces those).
 """
 
 # %%
@@ -30,22 +36,21 @@ The figures are written as PNG files into ``--out`` (default:
 
 import argparse
 import math
+import tempfile
 import warnings
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from sklearn.exceptions import ConvergenceWarning  # noqa: E402
-from sklearn.metrics import ConfusionMatrixDisplay  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import ConfusionMatrixDisplay
 
-from sknn import MLPClassifier, TrainingCurveDisplay  # noqa: E402
-from sknn.datasets import load_fashion_mnist  # noqa: E402
+from sknn import MLPClassifier, TrainingCurveDisplay
+from sknn.datasets import FASHION_MNIST_RECIPE, load_fashion_mnist
 
-DEFAULT_OUT = Path(__file__).resolve().parent / "output"
-N_VALIDATION = 10_000  # the last rows of the training set, as in the Keras tutorial
 QUICK_TRAIN_ROWS = 10_000
 QUICK_EPOCHS = 5
 
@@ -53,14 +58,20 @@ QUICK_EPOCHS = 5
 def parse_args(argv=None):
     """The command-line options."""
     parser = argparse.ArgumentParser(description="Fashion-MNIST with sknn's MLPClassifier.")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="directory for the PNG files (default: docs/gallery/output)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="directory for the PNG files (default: a new temporary "
+                        "directory; docs/gallery/output replaces the committed figures)")
     parser.add_argument("--data-dir", default=None,
                         help="directory of the IDX files "
                         "(default: /usr/share/datasets/fashion-mnist/)")
-    parser.add_argument("--max-epochs", type=int, default=30, help="max_iter (default: 30)")
-    parser.add_argument("--dropout", type=float, default=0.2,
-                        help="dropout rate of the hidden layer (default: 0.2)")
+    parser.add_argument("--max-epochs", type=int, default=FASHION_MNIST_RECIPE["max_iter"],
+                        help=f"max_iter (default: {FASHION_MNIST_RECIPE['max_iter']})")
+    parser.add_argument("--dropout", type=float, default=FASHION_MNIST_RECIPE["dropout"],
+                        help="dropout rate of the hidden layer "
+                        f"(default: {FASHION_MNIST_RECIPE['dropout']})")
+    parser.add_argument("--random-state", type=int, default=0,
+                        help="seed of the weights, batches, dropout and validation split "
+                        "(default: 0)")
     parser.add_argument("--quick", action="store_true",
                         help=f"train on {QUICK_TRAIN_ROWS:,} rows for {QUICK_EPOCHS} epochs")
     return parser.parse_args(argv)
@@ -70,10 +81,8 @@ def parse_args(argv=None):
 # Load and normalise the data
 # ---------------------------
 # ``load_fashion_mnist`` returns 60,000 training and 10,000 test images, each
-# flattened to 784 pixels in 0..255. Scaling them to [0, 1] as float32 keeps
-# the whole fit in float32. Like the Keras tutorial's ``validation_data``,
-# the last 10,000 training images become the validation set that early
-# stopping watches; the network trains on the first 50,000.
+# flattened to 784 pixels in 0..255, which are scaled to [0, 1] as in the
+# Keras tutorial. The test images are only used at the end.
 #
 # The figure of the last full run (``output/sample_images.png``):
 #
@@ -82,26 +91,22 @@ def parse_args(argv=None):
 
 
 def load_data(data_dir=None, quick=False, seed=0):
-    """``(X_train, y_train, X_val, y_val, X_test, y_test, class_names)``."""
-    X_train, X_test, y_train, y_test = load_fashion_mnist(data_dir=data_dir, return_X_y=True)
-    class_names = load_fashion_mnist(data_dir=data_dir).target_names
-    X_train = (X_train / 255).astype(np.float32)  # (60000, 784), in [0, 1]
-    X_test = (X_test / 255).astype(np.float32)
-    n_val = min(N_VALIDATION, len(X_train) // 6)  # 10,000 of 60,000; less on small files
-    X_val, y_val = X_train[-n_val:], y_train[-n_val:]
-    X_train, y_train = X_train[:-n_val], y_train[:-n_val]
+    """``(X_train, y_train, X_test, y_test, class_names)``."""
+    data = load_fashion_mnist(data_dir=data_dir)
+    X_train, X_test = data.X_train / 255, data.X_test / 255  # (60000, 784), in [0, 1]
+    y_train, y_test = data.y_train, data.y_test
     if quick and len(X_train) > QUICK_TRAIN_ROWS:
         rng = np.random.default_rng(seed)
         rows = np.sort(rng.choice(len(X_train), QUICK_TRAIN_ROWS, replace=False))
         X_train, y_train = X_train[rows], y_train[rows]
-    return X_train, y_train, X_val, y_val, X_test, y_test, class_names
+    return X_train, y_train, X_test, y_test, data.target_names
 
 
 def plot_samples(X, y, class_names, path):
     """The first 25 training images with their class names."""
     side = image_side(X.shape[1])
     fig, axes = plt.subplots(5, 5, figsize=(7, 7.5))
-    for ax, image, label in zip(axes.flat, X, y):
+    for ax, image, label in zip(axes.flat, X, y, strict=False):  # up to 25 images
         ax.imshow(image.reshape(side, side), cmap="binary")
         ax.set_xlabel(class_names[label], fontsize=8)
         ax.set_xticks([])
@@ -124,54 +129,65 @@ def image_side(n_features):
 # %%
 # Build the model
 # ---------------
+# :data:`sknn.datasets.FASHION_MNIST_RECIPE` holds the parameters that
+# ``python -m sknn --dataset fashion-mnist`` trains with; the example takes
+# them from there, so both always train the same network:
+#
+# - a hidden layer of 256 ReLU units (the Keras tutorial has 128), with
+#   ``dropout`` zeroing a fifth of them in every training batch (predictions
+#   use them all);
+# - the AdamW solver at Adam's learning rate of 0.001, whose decoupled
+#   weight decay ``alpha`` shrinks the weights a little at every step;
+# - batches of 128 rows and ``dtype='float32'``: fewer, cheaper matrix
+#   products than float64, an epoch takes about half a second of CPU time;
+# - early stopping: 10% of the training rows are held out, and after
+#   ``n_iter_no_change`` (20) epochs without a better validation accuracy
+#   training stops; either way, the weights of the best epoch are restored.
+#   The validation accuracy is noisy (6,000 images) and still rises after 30
+#   epochs, so a shorter patience can stop at an early lucky epoch: with 10,
+#   one run of five stopped after 22 epochs at a test accuracy of 0.885.
+#   (``fit(X, y, X_val=..., y_val=...)`` takes a validation set of your own
+#   instead.) Stopping on the validation loss (``scoring='loss'``) instead
+#   stops some 10 to 15 epochs earlier, at a test accuracy of 0.887 to 0.893
+#   in our runs: the validation loss starts to rise (the network grows more
+#   confident, on the images it gets wrong too) while the accuracy still
+#   improves.
+#
 # The Keras tutorial's ``Sequential([Flatten(), Dense(128, "relu"),
-# Dense(10)])`` is ``hidden_layer_sizes=(128,)``: the images are already
-# flat, and the 10-unit softmax output layer follows from the ten classes.
-# Adam with a learning rate of 0.001 is the default solver in both.
-# ``dropout`` zeroes a fifth of the hidden units in every training batch
-# (predictions use them all). Early stopping watches the validation accuracy
-# and, after ``n_iter_no_change`` epochs without improvement, stops and
-# restores the best epoch's weights. Batches of 128 rows (Keras uses 32)
-# mean fewer, larger matrix products: an epoch takes about a second on a
-# 2-core CPU.
+# Dense(10)])`` corresponds to ``hidden_layer_sizes=(128,)``: the images are
+# already flat, and the 10-unit softmax output layer follows from the ten
+# classes.
 
 
-def build_model(max_epochs, dropout):
-    """The MLPClassifier, not yet fitted."""
-    return MLPClassifier(
-        hidden_layer_sizes=(128,),
-        batch_size=128,
-        max_iter=max_epochs,
-        dropout=dropout,
-        early_stopping=True,
-        n_iter_no_change=5,
-        verbose=2,  # one line per epoch
-        random_state=0,
-    )
+def build_model(max_epochs, dropout, random_state=0):
+    """The MLPClassifier of the recipe, not yet fitted."""
+    params = {**FASHION_MNIST_RECIPE, "max_iter": max_epochs, "dropout": dropout}
+    # verbose=2: a line per epoch
+    return MLPClassifier(**params, verbose=2, random_state=random_state)
 
 
 # %%
 # Train, with a line per epoch
 # ----------------------------
-# ``X_val``/``y_val`` replace the split that ``early_stopping`` would
-# otherwise take from the training rows. With ``verbose=2`` each epoch
-# prints its training loss, validation loss and validation accuracy. sknn
-# builds the network when it sees the data, so ``summary()`` comes after
-# ``fit``.
+# With ``verbose=2`` each epoch prints its training loss, validation loss
+# and validation score (the accuracy).
+# sknn builds the network when it sees the data, so ``summary()`` comes
+# after ``fit``.
 
 
-def train(model, X_train, y_train, X_val, y_val):
+def train(model, X_train, y_train):
     """Fit ``model``; then print its layer table and how training ended."""
+    print(model)  # the parameters that differ from the defaults: the recipe
     with warnings.catch_warnings():
         # The line below says when training used up its epochs.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(X_train, y_train, X_val=X_val, y_val=y_val)
+        model.fit(X_train, y_train)
     print()
     model.summary()
     best_epoch = model.validation_scores_.index(model.best_validation_score_) + 1
     ended = "used all its" if model.n_iter_ == model.max_iter else "stopped early after"
-    print(f"\nTraining {ended} {model.n_iter_} epochs; the weights of epoch "
-          f"{best_epoch} (validation accuracy {model.best_validation_score_:.4f}) are kept.")
+    print(f"\nTraining {ended} {model.n_iter_} epochs; the weights of epoch {best_epoch} "
+          f"(validation accuracy {model.best_validation_score_:.4f}) are kept.")
     return model
 
 
@@ -180,9 +196,9 @@ def train(model, X_train, y_train, X_val, y_val):
 # ---------------
 # :class:`~sknn.TrainingCurveDisplay` draws the training and validation
 # losses per epoch, the validation accuracy on the right axis, and a dashed
-# line at the epoch whose weights were kept. With dropout the training loss
-# is measured on the thinned network, so it can lie above the validation
-# loss.
+# line at the epoch whose weights were kept.
+# With dropout the training loss is measured on the thinned network, so it
+# can lie above the validation loss.
 #
 # The figure of the last full run (``output/training_curves.png``):
 #
@@ -192,7 +208,8 @@ def train(model, X_train, y_train, X_val, y_val):
 
 def plot_curves(model, path):
     """The losses and the validation accuracy per epoch, drawn into ``path``."""
-    display = TrainingCurveDisplay.from_estimator(model, title="Fashion-MNIST, 784-128-10")
+    units = "-".join(str(coef.shape[0]) for coef in model.coefs_) + f"-{model.n_outputs_}"
+    display = TrainingCurveDisplay.from_estimator(model, title=f"Fashion-MNIST, {units}")
     display.figure_.savefig(path, dpi=80)
     plt.close(display.figure_)
 
@@ -213,7 +230,7 @@ def plot_curves(model, path):
 
 def plot_first_layer(model, path, n_units=16):
     """The weights into the first ``n_units`` hidden units, as images, into ``path``."""
-    weights = np.asarray(model.coefs_[0])  # (n_features, 128)
+    weights = np.asarray(model.coefs_[0])  # (n_features, n_hidden)
     side = image_side(weights.shape[0])
     n_units = min(n_units, weights.shape[1])
     n_cols = math.ceil(math.sqrt(n_units))
@@ -270,19 +287,20 @@ def evaluate(model, X_test, y_test, class_names, path):
 def main(argv=None):
     """Run the example; return the test accuracy."""
     args = parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    data = load_data(args.data_dir, args.quick)
-    X_train, y_train, X_val, y_val, X_test, y_test, class_names = data
-    print(f"Training on {len(X_train):,} images, validating on {len(X_val):,}, "
-          f"testing on {len(X_test):,}; {X_train.shape[1]} pixels each.")
-    plot_samples(X_train[:25], y_train[:25], class_names, args.out / "sample_images.png")
+    out = args.out or Path(tempfile.mkdtemp(prefix="sknn-fashion-mnist-"))
+    out.mkdir(parents=True, exist_ok=True)
+    X_train, y_train, X_test, y_test, class_names = load_data(args.data_dir, args.quick)
+    print(f"Training on {len(X_train):,} images, testing on {len(X_test):,}; "
+          f"{X_train.shape[1]} pixels each.")
+    plot_samples(X_train[:25], y_train[:25], class_names, out / "sample_images.png")
     max_epochs = QUICK_EPOCHS if args.quick else args.max_epochs
-    model = train(build_model(max_epochs, args.dropout), X_train, y_train, X_val, y_val)
-    plot_curves(model, args.out / "training_curves.png")
-    plot_first_layer(model, args.out / "first_layer_weights.png")
-    accuracy = evaluate(model, X_test, y_test, class_names, args.out / "confusion_matrix.png")
+    model = build_model(max_epochs, args.dropout, args.random_state)
+    train(model, X_train, y_train)
+    plot_curves(model, out / "training_curves.png")
+    plot_first_layer(model, out / "first_layer_weights.png")
+    accuracy = evaluate(model, X_test, y_test, class_names, out / "confusion_matrix.png")
     print(f"Test accuracy: {accuracy:.4f}")
-    print(f"Figures written to {args.out}")
+    print(f"Figures written to {out}")
     return accuracy
 
 
