@@ -22,6 +22,8 @@ from sknn._cpu.kernels cimport (
 
 import numpy as np
 
+from sknn._cpu._sparse import CSRRows
+
 cnp.import_array()
 
 cdef extern from "numpy/arrayobject.h":
@@ -265,7 +267,8 @@ cdef class DenseNetwork:
     def forward(self, views, X):
         """Output-layer activations for at most ``max_rows`` rows of ``X``.
 
-        A view into a reused buffer; ``views`` from ``layer_views``.
+        ``X``: a NumPy array, or ``CSRRows`` (sparse rows). A view into a
+        reused buffer; ``views`` from ``layer_views``.
         """
         self._check_X(X)
         return self._forward(views, X, None, self._views_of_rows(X.shape[0]))
@@ -297,7 +300,10 @@ cdef class DenseNetwork:
         return self._backward(views, X, Y, sample_weight, masks, rows)
 
     def _check_X(self, X):
-        if not isinstance(X, np.ndarray) or X.dtype != self.dtype or X.ndim != 2 \
+        if type(X) is CSRRows:
+            if X.dtype != self.dtype or X.n_features != self.layer_units[0]:
+                raise ValueError(f"X must be {self.dtype} with {self.layer_units[0]} columns")
+        elif not isinstance(X, np.ndarray) or X.dtype != self.dtype or X.ndim != 2 \
                 or X.shape[1] != self.layer_units[0]:
             raise ValueError(f"X must be a {self.dtype} array with {self.layer_units[0]} columns")
         if X.shape[0] > self.max_rows:
@@ -326,7 +332,10 @@ cdef class DenseNetwork:
         A = X
         for i in range(len(self.kinds)):
             Z = rows.Z[i]
-            PyArray_MatrixProduct2(A, views[i][0], Z)  # (n, fan_out)
+            if type(A) is CSRRows:
+                A.product_into(views[i][0], Z)  # SciPy's sparse product
+            else:
+                PyArray_MatrixProduct2(A, views[i][0], Z)  # (n, fan_out)
             apply_activation(self.double, self.kinds[i], Z, views[i][1], rows.T[i], rows.pre[i])
             A = Z
             mask = None if masks is None or i >= len(masks) else masks[i]

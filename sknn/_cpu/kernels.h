@@ -13,6 +13,7 @@
 
 #include <float.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <tgmath.h>
 

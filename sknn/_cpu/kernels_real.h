@@ -48,6 +48,36 @@ SKNN_KERNEL int NAME(all_finite)(const REAL *X, ptrdiff_t outer_stride, ptrdiff_
     return total == 0;
 }
 
+/* out <- rows [0, n) of a CSR matrix @ W (n_features x m, row-major), as
+ * SciPy computes it (csr_matvecs): each output row starts at 0 and adds
+ * data[e] * W[indices[e], :] for the row's entries e in storage order, so
+ * the result has SciPy's bits. Row i's entries are indptr[i] .. indptr[i+1]
+ * - 1 (indptr may point into a larger matrix's). Returns the first entry
+ * whose index is outside [0, n_features) (nothing is read there), or -1. */
+#define SKNN_CSR_PRODUCT(INDEX, SUFFIX)                                                        \
+    SKNN_VECTORIZED                                                                          \
+    SKNN_KERNEL ptrdiff_t NAME(csr_product_##SUFFIX)(                                        \
+        const REAL *restrict data, const INDEX *restrict indices,                            \
+        const INDEX *restrict indptr, ptrdiff_t n, const REAL *restrict W,                   \
+        ptrdiff_t n_features, ptrdiff_t m, REAL *restrict out)                               \
+    {                                                                                        \
+        for (ptrdiff_t i = 0; i < n; i++) {                                                  \
+            REAL *restrict y = out + i * m;                                                  \
+            for (ptrdiff_t k = 0; k < m; k++) y[k] = 0;                                      \
+            for (ptrdiff_t e = (ptrdiff_t)indptr[i]; e < (ptrdiff_t)indptr[i + 1]; e++) {    \
+                const INDEX j = indices[e];                                                  \
+                if (j < 0 || (ptrdiff_t)j >= n_features) return e;                           \
+                const REAL a = data[e];                                                      \
+                const REAL *restrict w = W + (ptrdiff_t)j * m;                               \
+                for (ptrdiff_t k = 0; k < m; k++) y[k] += a * w[k];                          \
+            }                                                                                \
+        }                                                                                    \
+        return -1;                                                                           \
+    }
+
+SKNN_CSR_PRODUCT(int32_t, int32)
+SKNN_CSR_PRODUCT(int64_t, int64)
+
 /* ---- activations: Z <- f(Z + b), row by row -----------------------------
  * An activation runs in up to three steps: activation_prepare (one pass:
  * the bias, and for the transcendental activations the argument of NumPy's
