@@ -19,7 +19,7 @@ from sklearn.neural_network._base import inplace_exp, inplace_softmax
 
 from sknn._activations import ACTIVATIONS, DERIVATIVES
 from sknn._cpu import ACTIVATION_CODES
-from sknn._cpu._dense import activate
+from sknn._cpu._dense import activate, bias_gradient, differentiate, output_delta
 from sknn._cpu.network import CompiledNetwork
 from sknn._layout import ParameterLayout
 from sknn._network import FlatParameters, Network
@@ -152,3 +152,32 @@ def test_activate_rejects_arrays_it_cannot_read():
         activate(ACTIVATION_CODES["tanh"], Z, np.zeros(3))
     with pytest.raises(ValueError, match="activation code"):
         activate(99, Z, np.zeros(4))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", sorted(set(DERIVATIVES) - {"gelu", "identity"}))
+def test_differentiate_has_the_bits_of_the_numpy_derivative(name, dtype):
+    Z = inputs(dtype)[:40] / 50
+    A = compiled(name, Z)
+    delta = np.random.default_rng(3).normal(size=A.shape).astype(dtype)
+    expected = delta.copy()
+    DERIVATIVES[name](npx, A.copy(), expected)
+
+    differentiate(ACTIVATION_CODES[name], delta, A.copy())
+
+    assert_array_equal(delta, expected)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_output_delta_and_bias_gradient(dtype):
+    rng = np.random.default_rng(4)
+    P = compiled("softmax", rng.normal(size=(30, 10)).astype(dtype))
+    Y = np.eye(10, dtype=dtype)[rng.integers(0, 10, 30)]
+    D, sums = np.empty_like(P), np.empty(10, dtype)
+
+    loss = output_delta(ACTIVATION_CODES["softmax"], P, Y, D)
+    bias_gradient(D, sums)
+
+    assert_array_equal(D, P - Y)
+    assert loss == pytest.approx(-np.log(P[Y == 1]).sum(), rel=1e-5)
+    assert_array_equal(sums, np.add.reduce(D, axis=0))

@@ -1,8 +1,8 @@
 # cython: language_level=3
 """Forward and backward passes of a dense network, compiled, on NumPy arrays.
 
-The matrix products go to NumPy's BLAS (``np.dot`` with ``out``, called
-without the Python layer; BLAS runs them on its threads);
+The matrix products go to NumPy's BLAS (``np.matmul`` into the work buffers;
+BLAS runs them on its threads);
 everything between them (bias + activation, the output delta and loss, the
 derivatives, the bias gradients) runs in the fused loops of ``kernels.h``,
 on buffers allocated once, at ``max_rows`` rows. The transcendental
@@ -26,9 +26,9 @@ from sknn._cpu._sparse import CSRRows
 
 cnp.import_array()
 
-cdef extern from "numpy/arrayobject.h":
-    # np.dot(a, b, out=out) without the Python call: the same BLAS call as matmul
-    object PyArray_MatrixProduct2(object a, object b, cnp.ndarray out)
+# The matrix products: NumPy's matmul into the work buffers (one BLAS call;
+# np.dot would also clear the output before BLAS overwrites it).
+cdef object matmul = np.matmul
 
 # The NumPy ufuncs each activation runs, in order, between activation_prepare
 # and activation_finish (kernels_real.h); tanh, softmax and exp run them on Z
@@ -134,18 +134,56 @@ cdef void apply_activation(bint double, int kind, cnp.ndarray Z, cnp.ndarray b, 
     activation_finish(double, data_of(Z), data_of(T), n, m, kind)
 
 
-def activate(int kind, Z, b):
+def activate(int kind, Z, b, work=None):
     """``Z <- f(Z + b)`` in place, as a layer of activation code ``kind`` computes it.
 
     ``Z``: a C-contiguous float32 or float64 matrix; ``b``: its biases (one per
-    column). For tests and profiling; the networks call the same code.
+    column); ``work``: a buffer shaped like ``Z`` for the ufuncs (made when
+    None). For tests and profiling; the networks call the same code.
     """
+    _check_matrix(Z, kind)
+    _check_array(b, Z.dtype, (Z.shape[1],), "b")
+    work = np.empty_like(Z) if work is None else work
+    _check_array(work, Z.dtype, Z.shape, "work")
+    apply_activation(Z.dtype == np.float64, kind, Z, b, work, None)
+
+
+def output_delta(int kind, P, Y, D):
+    """``D <- P - Y`` for the output activation ``kind``'s canonical loss; the
+    summed loss of P against Y. For tests and profiling, like ``activate``."""
+    _check_matrix(P, kind)
+    _check_array(Y, P.dtype, P.shape, "Y")
+    _check_array(D, P.dtype, P.shape, "D")
+    return delta_and_loss(P.dtype == np.float64, data_of(P), data_of(Y), NULL, data_of(D),
+                          P.shape[0], P.shape[1], kind)
+
+
+def differentiate(int kind, D, A):
+    """``D <- D * f'(z)`` from the activations ``A = f(z)`` (not GELU, which
+    needs its pre-activation; softplus overwrites A). For tests and profiling."""
+    _check_matrix(D, kind)
+    _check_array(A, D.dtype, D.shape, "A")
+    if kind == SKNN_GELU:
+        raise ValueError("differentiate: GELU needs its pre-activation")
+    cdef bint double = D.dtype == np.float64
+    derivative_prepare(double, data_of(D), data_of(A), NULL, D.size, kind)
+    for ufunc in <tuple>DERIVATIVE_UFUNCS[kind]:
+        ufunc(A, A)
+    derivative(double, data_of(D), data_of(A), NULL, NULL, D.size, kind)
+
+
+def bias_gradient(D, out):
+    """``out <- D.sum(axis=0)``, rows added in order. For tests and profiling."""
+    _check_matrix(D, 0)
+    _check_array(out, D.dtype, (D.shape[1],), "out")
+    column_sums(D.dtype == np.float64, data_of(D), D.shape[0], D.shape[1], data_of(out))
+
+
+def _check_matrix(Z, int kind):
     if not (isinstance(Z, np.ndarray) and Z.ndim == 2 and Z.dtype in (np.float32, np.float64)
             and Z.flags.c_contiguous) or not 0 <= kind < _N_KINDS:
-        raise ValueError("activate: Z must be a C-contiguous float32 or float64 matrix, "
-                         "kind an activation code")
-    _check_array(b, Z.dtype, (Z.shape[1],), "b")
-    apply_activation(Z.dtype == np.float64, kind, Z, b, np.empty_like(Z), None)
+        raise ValueError("a C-contiguous float32 or float64 matrix and an activation code "
+                         "are needed")
 
 
 cdef bint is_c_array(object array, object dtype, Py_ssize_t rows, Py_ssize_t cols) noexcept:
@@ -335,7 +373,7 @@ cdef class DenseNetwork:
             if type(A) is CSRRows:
                 A.product_into(views[i][0], Z)  # SciPy's sparse product
             else:
-                PyArray_MatrixProduct2(A, views[i][0], Z)  # (n, fan_out)
+                matmul(A, views[i][0], Z)  # (n, fan_out)
             apply_activation(self.double, self.kinds[i], Z, views[i][1], rows.T[i], rows.pre[i])
             A = Z
             mask = None if masks is None or i >= len(masks) else masks[i]
@@ -355,11 +393,11 @@ cdef class DenseNetwork:
         for i in range(last, -1, -1):
             coef, _, coef_grad, intercept_grad = views[i]
             A = X if i == 0 else self._layer_input(i, masks, rows)
-            PyArray_MatrixProduct2(A.T, D, coef_grad)  # (fan_in, fan_out)
+            matmul(A.T, D, coef_grad)  # (fan_in, fan_out)
             column_sums(self.double, data_of(D), n, D.shape[1], data_of(intercept_grad))
             if i > 0:
                 D_previous = rows.D[i - 1]
-                PyArray_MatrixProduct2(D, coef.T, D_previous)  # (n, fan_in)
+                matmul(D, coef.T, D_previous)  # (n, fan_in)
                 self._differentiate(i - 1, D_previous, None if masks is None else masks[i - 1],
                                     rows)
                 D = D_previous
