@@ -12,20 +12,8 @@ model is fitted, so the suite runs without it.
 """
 
 import numpy as np
-from sklearn.metrics import accuracy_score, r2_score
 
-# scikit-learn's activation names -> torch.nn modules (built when used).
-_ACTIVATIONS = {
-    "relu": lambda nn: nn.ReLU(),
-    "tanh": lambda nn: nn.Tanh(),
-    "logistic": lambda nn: nn.Sigmoid(),
-    "identity": lambda nn: nn.Identity(),
-    "leaky_relu": lambda nn: nn.LeakyReLU(0.01),
-    "elu": lambda nn: nn.ELU(),
-    "gelu": lambda nn: nn.GELU(approximate="tanh"),
-    "softplus": lambda nn: nn.Softplus(),
-}
-
+from _torch_common import TorchMLPBase
 
 def unavailable_reason():
     """Why the PyTorch rows cannot run (a string), or None when they can."""
@@ -44,37 +32,9 @@ def blas_threads():
     return max(pools, default=1)
 
 
-class TorchLoopMLP:
-    """The plain loop with scikit-learn's MLP parameters.
-
-    Parameters
-    ----------
-    task : {"classification", "regression"}
-    hidden_layer_sizes, activation, solver, learning_rate_init, batch_size,
-    max_iter, momentum, nesterovs_momentum, beta_1, beta_2, epsilon, random_state
-        As in scikit-learn; ``max_iter`` is the number of epochs.
-    **ignored
-        Other scikit-learn parameters (``tol``, ``alpha``...).
-    """
-
-    def __init__(self, task, hidden_layer_sizes, activation="relu", solver="adam",
-                 learning_rate_init=1e-3, batch_size=200, max_iter=200, momentum=0.9,
-                 nesterovs_momentum=True, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 random_state=0, **ignored):
-        if activation not in _ACTIVATIONS or solver not in ("adam", "sgd"):
-            raise ValueError(f"the PyTorch loop has no {activation!r} / {solver!r}")
-        self.task = task
-        self.hidden_layer_sizes = tuple(hidden_layer_sizes)
-        self.activation = activation
-        self.solver = solver
-        self.learning_rate_init = learning_rate_init
-        self.batch_size = batch_size
-        self.max_iter = max_iter
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.betas = (beta_1, beta_2)
-        self.epsilon = epsilon
-        self.random_state = random_state
+class TorchLoopMLP(TorchMLPBase):
+    """The plain loop with scikit-learn's MLP parameters (``TorchMLPBase``);
+    ``alpha`` is not used: the loop has no L2 penalty."""
 
     def fit(self, X, y):
         """Train ``max_iter`` epochs; the conversion to tensors is timed with it."""
@@ -90,7 +50,7 @@ class TorchLoopMLP:
         else:
             y = torch.from_numpy(np.asarray(y, dtype=X.numpy().dtype).reshape(len(y), -1))
             n_outputs, criterion = y.shape[1], torch.nn.MSELoss()
-        self.model_ = self._model(X.shape[1], n_outputs).to(X.dtype)
+        self.model_ = self.layer_stack(X.shape[1], n_outputs).to(X.dtype)
         optimizer = self._optimizer(self.model_.parameters())
         for _ in range(self.max_iter):
             self._epoch(X, y, criterion, optimizer)
@@ -121,27 +81,12 @@ class TorchLoopMLP:
             return self.classes_[output.argmax(axis=1)]
         return output.ravel() if output.shape[1] == 1 else output
 
-    def score(self, X, y):
-        """Accuracy (classification) or R² (regression), as scikit-learn's."""
-        metric = accuracy_score if self.task == "classification" else r2_score
-        return metric(y, self.predict(X))
-
     def _tensor(self, X):
         import torch
 
         X = np.asarray(X)
         dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
         return torch.from_numpy(np.ascontiguousarray(X, dtype=dtype))
-
-    def _model(self, n_features, n_outputs):
-        import torch
-
-        widths = (n_features, *self.hidden_layer_sizes)
-        layers = []
-        for fan_in, fan_out in zip(widths[:-1], widths[1:]):
-            layers += [torch.nn.Linear(fan_in, fan_out), _ACTIVATIONS[self.activation](torch.nn)]
-        layers.append(torch.nn.Linear(widths[-1], n_outputs))
-        return torch.nn.Sequential(*layers)
 
     def _optimizer(self, parameters):
         import torch
