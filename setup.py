@@ -75,7 +75,7 @@ def extension(name):
 
 setup(
     ext_modules=cythonize(
-        [extension("_dense"), extension("_steps"), extension("_data")],
+        [extension("_dense"), extension("_steps"), extension("_data"), extension("_sparse")],
         compiler_directives={"language_level": 3},
     ),
     cmdclass={"build_ext": CompilerFlags},

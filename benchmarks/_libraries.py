@@ -1,15 +1,20 @@
 """The libraries compared, and how each builds its estimator for a case.
 
 ``LIBRARIES`` is also the order in which they alternate within a repeat.
+Besides sknn and scikit-learn: skorch, a plain PyTorch loop (when torch is
+installed) and the floor, the fit's matrix products alone (``_floor.py``).
 """
 
 import sklearn.neural_network
 
 import sknn
+from _floor import MatmulFloor
 from _skorch import SkorchMLP, unavailable_reason
+from _torch_loop import TorchLoopMLP
+from _torch_loop import unavailable_reason as torch_unavailable_reason
 
-SKNN, SKLEARN, SKORCH = "sknn", "scikit-learn", "skorch"
-LIBRARIES = (SKNN, SKLEARN, SKORCH)
+SKNN, SKLEARN, SKORCH, TORCH, FLOOR = "sknn", "scikit-learn", "skorch", "PyTorch loop", "floor"
+LIBRARIES = (SKNN, SKLEARN, SKORCH, TORCH, FLOOR)
 REFERENCE = SKLEARN  # ratios are taken against it
 
 
@@ -18,7 +23,7 @@ def make_estimator(library, case, quick=False, max_iter=None):
 
     Parameters
     ----------
-    library : {"sknn", "scikit-learn", "skorch"}
+    library : one of ``LIBRARIES``
     case : _cases.Case
     quick : bool
         Use the case's ``--quick`` settings.
@@ -28,27 +33,33 @@ def make_estimator(library, case, quick=False, max_iter=None):
     if library == SKNN:
         return getattr(sknn, case.estimator)(**case.sknn_estimator_params(quick, max_iter))
     params = case.estimator_params(quick, max_iter)
+    task = "classification" if case.estimator == "MLPClassifier" else "regression"
     if library == SKLEARN:
         return getattr(sklearn.neural_network, case.estimator)(**params)
     if library == SKORCH:
-        task = "classification" if case.estimator == "MLPClassifier" else "regression"
         return SkorchMLP(task, **params)
+    if library == TORCH:
+        return TorchLoopMLP(task, **params)
+    if library == FLOOR:
+        return MatmulFloor(**params)
     raise ValueError(f"unknown library {library!r}")
 
 
-def libraries_for(case, skip_skorch_reason=None):
+def libraries_for(case, skipped=()):
     """The libraries timed on ``case``, in alternation order.
 
-    skorch is left out when the case has no skorch row or when
-    ``skip_skorch_reason`` (from :func:`skorch_unavailable`) is set.
+    A library is left out when the case has no row for it, or when it is
+    in ``skipped`` (see :func:`unavailable`).
     """
-    with_skorch = case.skorch and skip_skorch_reason is None
-    return [SKNN, SKLEARN] + ([SKORCH] if with_skorch else [])
+    wanted = {SKNN: True, SKLEARN: case.sklearn, SKORCH: case.skorch, TORCH: case.torch,
+              FLOOR: case.floor}
+    return [lib for lib in LIBRARIES if wanted[lib] and lib not in skipped]
 
 
-def skorch_unavailable():
-    """Why skorch cannot run here (a string), or None."""
-    return unavailable_reason()
+def unavailable():
+    """``{library: why it cannot run here}`` for the optional libraries."""
+    reasons = {SKORCH: unavailable_reason(), TORCH: torch_unavailable_reason()}
+    return {library: reason for library, reason in reasons.items() if reason}
 
 
 def dtype_label(library, case, data):

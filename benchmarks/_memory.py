@@ -26,6 +26,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import scipy.sparse
 from sklearn.exceptions import ConvergenceWarning
 
 from _cases import case_by_id
@@ -99,7 +100,8 @@ def measure(case_id, library, quick=False):
         if case.measure == "predict":
             estimator = make_estimator(library, case, quick)
             estimator.fit(data.X_train, data.y_train)
-            operation = functools.partial(estimator.predict, data.X_test)
+            X_test = scipy.sparse.csr_matrix(data.X_test) if case.sparse_input else data.X_test
+            operation = functools.partial(estimator.predict, X_test)
         else:
             short = MEMORY_ITERATIONS if case.unit == "s/iteration" else MEMORY_EPOCHS
             estimator = make_estimator(library, case, quick, max_iter=short)

@@ -1,6 +1,8 @@
 """The results as markdown: the table, the targets met, the whole report file."""
 
-from _libraries import REFERENCE, SKNN
+import math
+
+from _libraries import FLOOR, REFERENCE, SKNN, TORCH
 
 HOW_TO_READ = """\
 How to read it:
@@ -9,16 +11,20 @@ How to read it:
   epoch; per iteration for L-BFGS), input validation included; for
   `predict`, rows predicted per second. Libraries alternate within each
   repeat, so all of them saw the same machine load.
-- **ratio**: scikit-learn's seconds / this library's seconds (for predict:
-  this library's rows/s / scikit-learn's); above 1 means faster than
-  scikit-learn. Ratios are taken within this run: compare them, not absolute
+- **vs scikit-learn**: scikit-learn's seconds / this library's seconds (for
+  predict: this library's rows/s / scikit-learn's); above 1 means faster
+  than scikit-learn. **vs PyTorch loop**: the plain PyTorch loop's seconds /
+  sknn's, likewise. **× floor**: this library's seconds / the floor's, the
+  floor being the same fit's matrix products alone (`np.matmul(..., out=)`,
+  same shapes, nothing else); 1.00 would be no time at all outside the
+  products. Ratios are taken within this run: compare them, not absolute
   times across runs, on a shared machine where timings drift by up to 2×
   from one minute to the next.
-- **holds**: on the sknn row, whether the ratio reaches the target (and the
-  test accuracy its floor, full run only).
+- **holds**: on the sknn row, whether every target of the case is reached
+  (and the test accuracy its floor, full run only).
 - **test score**: accuracy (R² for regression) on the held-out test rows
   after the timed fit; with the same `random_state` sknn and scikit-learn
-  should agree closely (skorch starts from other weights).
+  should agree closely (skorch and PyTorch start from other weights).
 - **peak memory**: peak RSS of a separate short fit (2 epochs; 20 L-BFGS
   iterations) above the RSS just before it, in a child process per case and
   library, in MB (10^6 bytes); the training data is already loaded, so this
@@ -26,51 +32,93 @@ How to read it:
   predict it is `predict` of the whole test set, shown on all three rows."""
 
 
+def _speedup(result, reference):
+    """How many times faster ``result`` is than ``reference`` (same case)."""
+    if result.higher_is_better:
+        return result.value / reference.value
+    return reference.value / result.value
+
+
+def _row_of(results, library):
+    return {r.case: r for r in results if r.library == library}
+
+
 def ratios(results):
     """``{(case, library): ratio vs scikit-learn}``; above 1 means faster.
 
     Rows without a scikit-learn row for the same case are left out.
     """
-    reference = {r.case: r.value for r in results if r.library == REFERENCE}
-    out = {}
-    for r in results:
-        if r.case in reference:
-            base = reference[r.case]
-            out[r.case, r.library] = r.value / base if r.higher_is_better else base / r.value
-    return out
+    reference = _row_of(results, REFERENCE)
+    return {(r.case, r.library): _speedup(r, reference[r.case])
+            for r in results if r.case in reference}
 
 
-def holds(result, ratio):
-    """"yes" / "no" (with the reason) on an sknn row with a target; "" otherwise."""
-    if result.library != SKNN or result.target is None:
-        return ""
-    misses = []
-    if ratio < result.target:
-        misses.append(f"ratio {ratio:.2f} < {result.target}")
+def torch_ratios(results):
+    """``{case: the PyTorch loop's time / sknn's}`` where both ran."""
+    torch, sknn = _row_of(results, TORCH), _row_of(results, SKNN)
+    return {case: _speedup(sknn[case], row) for case, row in torch.items() if case in sknn}
+
+
+def floor_ratios(results):
+    """``{(case, library): its time / the floor's}`` where the floor ran."""
+    floor = _row_of(results, FLOOR)
+    return {(r.case, r.library): r.value / floor[r.case].value
+            for r in results if r.case in floor and r.library != FLOOR}
+
+
+def misses(result, results):
+    """What an sknn row misses of its case's targets (empty: all met)."""
+    missed = []
+    sklearn = ratios(results).get((result.case, SKNN))
+    if result.target is not None and sklearn is not None and sklearn < result.target:
+        missed.append(f"{sklearn:.2f} × scikit-learn < {result.target}")
+    torch = torch_ratios(results).get(result.case)
+    if torch is not None and torch < 1.0:
+        missed.append(f"{torch:.2f} × the PyTorch loop < 1")
+    floor = floor_ratios(results).get((result.case, SKNN))
+    if result.floor_target is not None and floor is not None and floor > result.floor_target:
+        missed.append(f"{floor:.2f} × the floor > {result.floor_target}")
+    if result.relative_to is not None:
+        other, factor = result.relative_to
+        base = _row_of(results, SKNN).get(other)
+        if base is None:
+            missed.append(f"{other} not run")
+        elif result.value > factor * base.value:
+            missed.append(f"{result.value / base.value:.2f} × {other} > {factor}")
     if result.min_score is not None and result.score < result.min_score:
-        misses.append(f"{result.score_name} {result.score:.4f} < {result.min_score}")
-    return "yes" if not misses else "no (" + "; ".join(misses) + ")"
+        missed.append(f"{result.score_name} {result.score:.4f} < {result.min_score}")
+    return missed
+
+
+def holds(result, results):
+    """"yes" / "no (reasons)" on an sknn row with a target; "" otherwise."""
+    if result.library != SKNN or not _has_target(result):
+        return ""
+    missed = misses(result, results)
+    return "yes" if not missed else "no (" + "; ".join(missed) + ")"
+
+
+def _has_target(result):
+    return any(t is not None for t in (result.target, result.floor_target, result.relative_to))
 
 
 def format_table(results, memory=True):
     """Markdown table of ``results`` (the peak-memory column only when ``memory``)."""
-    ratio_of = ratios(results)
-    header = ["case", "library", "dtype", "time", "ratio vs scikit-learn", "target",
-              "holds", "test score"] + (["peak memory during fit (MB)"] if memory else [])
-    numeric = {"time", "ratio vs scikit-learn", "test score", "peak memory during fit (MB)"}
+    sklearn, torch, floor = ratios(results), torch_ratios(results), floor_ratios(results)
+    header = ["case", "library", "dtype", "time", "vs scikit-learn", "vs PyTorch loop",
+              "× floor", "target", "holds", "test score"]
+    header += ["peak memory during fit (MB)"] if memory else []
+    numeric = {"time", "vs scikit-learn", "vs PyTorch loop", "× floor", "test score",
+               "peak memory during fit (MB)"}
     lines = ["| " + " | ".join(header) + " |",
              "|" + "|".join("---:" if name in numeric else "---" for name in header) + "|"]
     for r in results:
-        ratio = ratio_of.get((r.case, r.library))
         cells = [
-            r.case,
-            r.library,
-            r.dtype,
-            _format_value(r.value, r.unit),
-            "—" if r.library == REFERENCE or ratio is None else f"{ratio:.2f}",
-            _format_target(r),
-            "" if ratio is None else holds(r, ratio),
-            _format_score(r),
+            r.case, r.library, r.dtype, _format_value(r.value, r.unit),
+            _ratio_cell(None if r.library == REFERENCE else sklearn.get((r.case, r.library))),
+            _ratio_cell(torch.get(r.case) if r.library == SKNN else None),
+            _ratio_cell(floor.get((r.case, r.library))),
+            _format_target(r), holds(r, results), _format_score(r),
         ]
         if memory:
             cells.append(_format_memory(r))
@@ -79,29 +127,25 @@ def format_table(results, memory=True):
 
 
 def target_summary(results):
-    """One line per case with a target: sknn's ratio and whether it holds.
+    """One line per case with a target: sknn's ratios and whether they hold.
 
-    For the predict case, the line says which of the modes (a), (b), (c) meet it.
+    For the predict cases, the line says which modes meet the targets.
     """
-    ratio_of = ratios(results)
     by_case = {}
     for r in results:
-        if r.library == SKNN and r.target is not None and (r.case, SKNN) in ratio_of:
+        if r.library == SKNN and _has_target(r):
             by_case.setdefault(r.case_id, []).append(r)
-    return "\n".join(_case_verdict(rows, ratio_of) for rows in by_case.values())
+    return "\n".join(_case_verdict(rows, results) for rows in by_case.values())
 
 
-def _case_verdict(rows, ratio_of):
+def _case_verdict(rows, results):
     first = rows[0]
     if len(rows) == 1:
-        ratio = ratio_of[first.case, SKNN]
-        return f"- {first.case_id}: ratio {ratio:.2f}, target {first.target}: {holds(first, ratio)}"
-    met, missed = [], []
-    for r in rows:  # the predict modes
-        ratio = ratio_of[r.case, SKNN]
-        mode = f"{r.case.removeprefix(r.case_id).strip()} ({ratio:.2f})"
-        (met if holds(r, ratio) == "yes" else missed).append(mode)
-    return (f"- {first.case_id}: target {first.target} met by {', '.join(met) or 'none'}; "
+        return f"- {first.case_id} ({_format_target(first)}): {holds(first, results)}"
+    met = [r.case.removeprefix(r.case_id).strip() for r in rows if not misses(r, results)]
+    missed = [f"{r.case.removeprefix(r.case_id).strip()} ({'; '.join(misses(r, results))})"
+              for r in rows if misses(r, results)]
+    return (f"- {first.case_id} ({_format_target(first)}): met by {', '.join(met) or 'none'}; "
             f"missed by {', '.join(missed) or 'none'}")
 
 
@@ -111,9 +155,13 @@ def markdown_report(title, machine, settings, case_lines, table, summary, notes=
              "## Cases", "\n".join(f"- {line}" for line in case_lines),
              "## Results", table]
     if summary:
-        parts += ["Targets (sknn / scikit-learn):", summary]
+        parts += ["Targets (sknn):", summary]
     parts += [*notes, HOW_TO_READ]
     return "\n\n".join(parts) + "\n"
+
+
+def _ratio_cell(ratio):
+    return "—" if ratio is None else f"{ratio:.2f}"
 
 
 def _format_value(value, unit):
@@ -123,13 +171,23 @@ def _format_value(value, unit):
 
 
 def _format_target(result):
-    if result.library != SKNN or result.target is None:
+    if result.library != SKNN:
         return ""
-    floor = f", {result.score_name} ≥ {result.min_score}" if result.min_score is not None else ""
-    return f"≥ {result.target}{floor}"
+    words = []
+    if result.target is not None:
+        floor = (f", {result.score_name} ≥ {result.min_score}"
+                 if result.min_score is not None else "")
+        words.append(f"≥ {result.target}{floor}")
+    if result.floor_target is not None:
+        words.append(f"≤ {result.floor_target} × floor")
+    if result.relative_to is not None:
+        words.append(f"≤ {result.relative_to[1]} × {result.relative_to[0]}")
+    return "; ".join(words)
 
 
 def _format_score(result):
+    if math.isnan(result.score):
+        return "—"
     name = "acc" if result.score_name == "accuracy" else result.score_name
     n_iter = f", n_iter_ {result.n_iter}" if result.n_iter is not None else ""
     return f"{name} {result.score:.4f}{n_iter}"

@@ -31,6 +31,11 @@ class Result:
         The test score sknn should reach.
     peak_mb : float or None
         Peak memory of the fit above the baseline, in MB; None: not measured.
+    floor_target : float or None
+        The most sknn's time may be as a multiple of the floor's.
+    relative_to : (str, float) or None
+        ``(case id, factor)``: the most sknn's time may be as a multiple of
+        sknn's time on that case.
     """
 
     case: str
@@ -45,6 +50,8 @@ class Result:
     target: float = None
     min_score: float = None
     peak_mb: float = None
+    floor_target: float = None
+    relative_to: tuple = None
 
     @property
     def higher_is_better(self):

@@ -9,6 +9,7 @@ timed ``fit`` and ``predict`` calls.
 import time
 import warnings
 
+import scipy.sparse
 from sklearn.exceptions import ConvergenceWarning
 
 from _cases import case_by_id
@@ -20,13 +21,6 @@ from _result import Result
 # library (OpenBLAS's spin up to ~0.1 s, PyTorch's OpenMP threads for a few
 # ms) would otherwise slow down whichever library runs next.
 SETTLE_SECONDS = 0.25
-
-# (label, rows per call or None for the whole set, number of calls or None for all)
-PREDICT_MODES = (
-    ("(a) one call", None, None),
-    ("(b) 100-row batches", 100, None),
-    ("(c) single rows", 1, 1_000),
-)
 
 
 def fit_once(estimator, data, expected_epochs=None):
@@ -84,7 +78,7 @@ def predict_calls(X, rows_per_call, n_calls):
     """The arrays ``predict`` is called on for one predict mode (slices of X)."""
     if rows_per_call is None:
         return [X]
-    starts = range(0, len(X), rows_per_call)
+    starts = range(0, X.shape[0], rows_per_call)
     if n_calls is not None:
         starts = starts[:n_calls]
     return [X[start:start + rows_per_call] for start in starts]
@@ -96,11 +90,13 @@ def rows_per_second(estimator, calls):
     start = time.perf_counter()
     for X in calls:
         estimator.predict(X)
-    return sum(len(X) for X in calls) / (time.perf_counter() - start)
+    return sum(X.shape[0] for X in calls) / (time.perf_counter() - start)
 
 
-def time_predictions(fitted, X_test, repeats):
+def time_predictions(fitted, X_test, repeats, modes):
     """Best rows per second of every fitted estimator in every predict mode.
+
+    ``modes``: ``(label, rows per call or None for all, calls or None for all)``.
 
     Returns
     -------
@@ -109,7 +105,7 @@ def time_predictions(fitted, X_test, repeats):
     """
     best = {}
     for _ in range(repeats):
-        for label, rows_per_call, n_calls in PREDICT_MODES:
+        for label, rows_per_call, n_calls in modes:
             calls = predict_calls(X_test, rows_per_call, n_calls)
             for library, estimator in fitted.items():
                 speed = rows_per_second(estimator, calls)
@@ -146,11 +142,12 @@ def _predict_results(case, data, repeats, libraries, quick):
     fitted = {library: make_estimator(library, case, quick) for library in libraries}
     for estimator in fitted.values():
         fit_once(estimator, data)
-    speeds = time_predictions(fitted, data.X_test, repeats)
+    X_test = scipy.sparse.csr_matrix(data.X_test) if case.sparse_input else data.X_test
+    speeds = time_predictions(fitted, X_test, repeats, case.predict_modes)
     return [
         _result(case, f"{case.id} {label}", library, data, speeds[label, library],
                 fitted[library], quick)
-        for label, _, _ in PREDICT_MODES
+        for label, _, _ in case.predict_modes
         for library in libraries
     ]
 
@@ -169,6 +166,8 @@ def _result(case, label, library, data, value, estimator, quick):
         n_iter=None if case.fixed_epochs else estimator.n_iter_,
         target=case.target,
         min_score=case.score_floor(quick),
+        floor_target=case.floor_target,
+        relative_to=case.relative_to,
     )
 
 

@@ -1,4 +1,4 @@
-"""Time sknn against scikit-learn (and skorch on the CPU), side by side in one run.
+"""Time sknn against scikit-learn, a plain PyTorch loop and skorch, side by side in one run.
 
 Usage::
 
@@ -7,8 +7,9 @@ Usage::
 
 Every case (see ``_cases.CASES`` and ``benchmarks/README.md``) fits each
 library with the same parameters and ``random_state=0``, alternating the
-libraries within every repeat (sknn, scikit-learn, skorch, sknn, ...) and
-keeping the best repeat of each. The script prints the machine and a
+libraries within every repeat (sknn, scikit-learn, skorch, the PyTorch loop,
+the floor, sknn, ...) and keeping the best repeat of each. The floor is the
+fit's matrix products alone. The script prints the machine and a
 markdown table; unless ``--no-save`` it writes ``DIR/cpu.md`` and the chart
 ``DIR/cpu-ratios.png`` (``cpu-quick.*`` with ``--quick``).
 
@@ -22,7 +23,7 @@ import dataclasses
 from pathlib import Path
 
 from _cases import CASE_IDS, CASES, Case, select_cases
-from _libraries import LIBRARIES, SKNN, SKORCH, libraries_for, skorch_unavailable
+from _libraries import FLOOR, LIBRARIES, SKNN, libraries_for, unavailable
 from _machine import machine_description
 from _memory import peak_memory_mb
 from _report import format_table, markdown_report, ratios, target_summary
@@ -54,7 +55,7 @@ def parse_args(argv=None):
     return args
 
 
-def time_cases(cases, repeats, quick, skip_skorch):
+def time_cases(cases, repeats, quick, skipped):
     """Time every case; return its results and one description line per case run."""
     results, case_lines = [], []
     for case in cases:
@@ -63,7 +64,7 @@ def time_cases(cases, repeats, quick, skip_skorch):
         except (OSError, ValueError) as error:  # Fashion-MNIST files missing or unreadable
             print(f"Skipping {case.id}: {error}", flush=True)
             continue
-        libraries = libraries_for(case, skip_skorch)
+        libraries = libraries_for(case, skipped)
         case_lines.append(case.describe(data, quick))
         print(f"\n{case_lines[-1]}\n{', '.join(libraries)}; best of {repeats} ...", flush=True)
         case_results = run_case(case, repeats, quick, libraries, data)
@@ -74,19 +75,22 @@ def time_cases(cases, repeats, quick, skip_skorch):
 
 
 def add_peak_memory(results, quick):
-    """``results`` with ``peak_mb`` filled in: one child process per (case, library)."""
+    """``results`` with ``peak_mb`` filled in: one child process per (case, library);
+    none for the floor, which is no model."""
     measured = {}
     for r in results:
         key = (r.case_id, r.library)
-        if key not in measured:
+        if r.library == FLOOR:
+            measured[key] = None
+        elif key not in measured:
             print(f"peak memory: {r.case_id} / {r.library} ...", flush=True)
             measured[key] = peak_memory_mb(r.case_id, r.library, quick)
     return [dataclasses.replace(r, peak_mb=measured[r.case_id, r.library]) for r in results]
 
 
-def settings_text(args, skip_skorch):
+def settings_text(args, skipped):
     """The settings paragraph of the report."""
-    libraries = "sknn, scikit-learn" + ("" if skip_skorch else ", skorch")
+    libraries = ", ".join(lib for lib in LIBRARIES if lib not in skipped)
     text = (f"Best of {args.repeats} repeats per library, the libraries alternated "
             f"({libraries}) within each repeat; every fit with random_state=0 and "
             "the ConvergenceWarning silenced; fixed-epoch cases run with tol=0 and "
@@ -94,8 +98,8 @@ def settings_text(args, skip_skorch):
     if args.quick:
         text += (" **--quick**: Fashion-MNIST cases on 10,000 training rows (seed 0), "
                  "friedman on 20,000, fewer epochs; the accuracy floor is not checked.")
-    if skip_skorch:
-        text += f" {skip_skorch}."
+    for reason in skipped.values():
+        text += f" {reason}."
     return text
 
 
@@ -118,15 +122,15 @@ def save(out, quick, report, results):
 
 def main(argv=None):
     args = parse_args(argv)
-    skip_skorch = skorch_unavailable()
-    if skip_skorch:
-        print(f"Note: {skip_skorch} (install torch and skorch to time them).", flush=True)
-    warm_up([lib for lib in LIBRARIES if lib != SKORCH or not skip_skorch])
+    skipped = unavailable()
+    for reason in skipped.values():
+        print(f"Note: {reason} (install torch and skorch to time them).", flush=True)
+    warm_up([lib for lib in LIBRARIES if lib not in skipped])
     machine = machine_description()
     print(machine, flush=True)
 
     results, case_lines = time_cases(select_cases(args.cases), args.repeats, args.quick,
-                                     skip_skorch)
+                                     skipped)
     if not results:
         print("Nothing was timed.")
         return
@@ -139,7 +143,7 @@ def main(argv=None):
 
     if not args.no_save:
         title = "sknn vs scikit-learn on the CPU" + (" (--quick)" if args.quick else "")
-        report = markdown_report(title, machine, settings_text(args, skip_skorch),
+        report = markdown_report(title, machine, settings_text(args, skipped),
                                  case_lines, table, summary)
         save(args.out, args.quick, report, results)
 

@@ -54,8 +54,16 @@ def elu(xp, Z):
 
 
 def gelu(xp, Z):
-    """f(z) = z/2 (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))): GELU, tanh form."""
-    Z[...] = 0.5 * Z * (1.0 + xp.tanh(_GELU_C * (Z + 0.044715 * Z**3)))
+    """f(z) = z/2 (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))): GELU, tanh form.
+
+    z^3 is ``Z * Z * Z`` (not ``Z**3``, which NumPy computes with ``pow``), the
+    arithmetic of the compiled engine, so both give the same bits."""
+    Z[...] = 0.5 * Z * (1.0 + xp.tanh(_gelu_argument(Z)))
+
+
+def _gelu_argument(Z):
+    """sqrt(2/pi) (z + 0.044715 z^3), the argument of GELU's tanh."""
+    return _GELU_C * (Z + 0.044715 * (Z * Z * Z))
 
 
 def softplus(xp, Z):
@@ -113,7 +121,7 @@ def softplus_derivative(xp, A, delta, Z=None):
 def gelu_derivative(xp, A, delta, Z):
     """f'(z) = (1 + t)/2 + z/2 (1 - t^2) sqrt(2/pi) (1 + 3 0.044715 z^2),
     t = tanh(sqrt(2/pi) (z + 0.044715 z^3)): needs the pre-activation Z."""
-    t = xp.tanh(_GELU_C * (Z + 0.044715 * Z**3))
+    t = xp.tanh(_gelu_argument(Z))
     delta *= 0.5 * (1.0 + t) + 0.5 * Z * (1.0 - t**2) * _GELU_C * (1.0 + 3 * 0.044715 * Z**2)
 
 

@@ -22,14 +22,16 @@ def in_compute_layout(X):
 
 
 def make_network(xp, layout, hidden_activation, output_activation, dtype, device, max_rows,
-                 dropout=0.0, random=None, sparse=False):
+                 dropout=0.0, random=None, sparse=False, predicting=False):
     """A network over up to ``max_rows`` rows of data in namespace ``xp``.
 
-    Dense NumPy data gets the compiled engine (``sknn._cpu``); sparse input
-    and every other namespace get the portable ``Network``. Both compute the
-    same passes, with the same dropout masks.
+    Dense NumPy data gets the compiled engine (``sknn._cpu``), and so does
+    SciPy-sparse data when the network only predicts (``predicting``);
+    sparse training data and every other namespace get the portable
+    ``Network``. Both compute the same passes, with the same dropout masks.
     """
-    engine = CompiledNetwork if is_numpy(xp) and not sparse else Network
+    compiled = is_numpy(xp) and (predicting or not sparse)
+    engine = CompiledNetwork if compiled else Network
     return engine(
         xp, layout, hidden_activation, output_activation, dtype, device, max_rows,
         dropout=dropout, random=random,

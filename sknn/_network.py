@@ -87,8 +87,12 @@ class NetworkBase:
         out = self.xp.empty((n_rows, n_outputs), dtype=self.dtype, device=self.device)
         for start in range(0, n_rows, self.max_rows):
             stop = min(start + self.max_rows, n_rows)
-            out[start:stop, ...] = self._forward_rows(weights, _rows(X, start, stop))
+            out[start:stop, ...] = self._forward_rows(weights, self._rows(X, start, stop))
         return out
+
+    def _rows(self, X, start, stop):
+        """Rows ``start:stop`` of X, as ``_forward_rows`` takes them."""
+        return _rows(X, start, stop)
 
     def loss_function(self, xp, Y, y_pred, sample_weight=None):
         """Weighted mean loss of ``y_pred`` against ``Y`` (no L2 term)."""

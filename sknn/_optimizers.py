@@ -84,9 +84,8 @@ class _Schedule:
         """
         self._advance()
         if type(params) is np.ndarray and params.dtype in _COMPILED_DTYPES:
-            step = _cpu.specialised(_cpu.step, params.dtype)
-            return step(self._compiled_kind, params, raw_grads, self._state(), self.n_coefs,
-                        self._settings(), alpha, weight_sum)
+            return _cpu.step(self._compiled_kind, params, raw_grads, self._state(), self.n_coefs,
+                             self._settings(), alpha, weight_sum)
         xp = array_api_compat.array_namespace(params)
         weights = params[: self.n_coefs]
         norm = squared_norm(xp, weights) if alpha else 0.0

@@ -3,11 +3,12 @@
 Predicting a few rows at a time (serving) is dominated by what each call
 does besides the arithmetic. Two things keep that small:
 
-- ``validated_input``: a plain float NumPy array that already has the fitted
-  number of features and finite values is what ``validate_data`` would return
-  unchanged, so it is checked directly (the finite check in one compiled
-  pass); anything else (also arrays the kernels cannot read in place, such as
-  unaligned data or a field of a structured array) goes through
+- ``validated_input``: a plain float NumPy array (or SciPy CSR matrix) that
+  already has the fitted number of features and finite values is what
+  ``validate_data`` would return unchanged, so it is checked directly (the
+  finite check in one compiled pass); anything else (also arrays the kernels
+  cannot read in place, such as unaligned data or a field of a structured
+  array) goes through
   ``validate_data`` (and gets its errors and warnings).
 - ``prediction_network``: the network (its work buffers, no weights) is kept
   per thread and reused while the architecture and dtype stay the same.
@@ -24,6 +25,7 @@ import weakref
 from collections import OrderedDict
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn import get_config
 from sklearn.utils.validation import validate_data
 
@@ -36,6 +38,7 @@ from sknn._engine import PREDICTION_ROWS, make_network
 from sknn._layout import ParameterLayout
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_CSR_TYPES = (sp.csr_matrix, sp.csr_array)
 _CACHE_SIZE = 4
 _local = threading.local()
 _moved_weights = weakref.WeakKeyDictionary()
@@ -44,7 +47,7 @@ _moved_lock = threading.Lock()
 
 def validated_input(estimator, X):
     """``X`` as ``validate_data(estimator, X, reset=False)`` gives it."""
-    if _is_ready(estimator, X):
+    if _is_ready(estimator, X) or _is_ready_csr(estimator, X):
         return X
     if follows_data(X) and not get_config()["array_api_dispatch"]:
         return validate_device_X(estimator, X, reset=False)
@@ -66,6 +69,18 @@ def _is_ready(estimator, X):
         and X.shape[1] == estimator.n_features_in_
         and not hasattr(estimator, "feature_names_in_")
         and _all_finite(X)
+    )
+
+
+def _is_ready_csr(estimator, X):
+    """A SciPy CSR matrix of floats with the fitted features, finite, fitted without names."""
+    return (
+        type(X) in _CSR_TYPES
+        and X.dtype in _FLOATS
+        and X.shape[0] > 0
+        and X.shape[1] == estimator.n_features_in_
+        and not hasattr(estimator, "feature_names_in_")
+        and _all_finite(X.data.reshape(1, -1))
     )
 
 
@@ -93,7 +108,7 @@ def prediction_network(xp, layer_units, hidden_activation, output_activation, dt
                        n_rows, sparse):
     """A network for predicting ``n_rows`` rows, from this thread's small cache."""
     rows = min(n_rows, PREDICTION_ROWS)
-    if not (is_numpy(xp) and not sparse):  # other engines: a network per call
+    if not is_numpy(xp):  # other engines: a network per call
         return _new_network(xp, layer_units, hidden_activation, output_activation, dtype,
                             device, rows, sparse)
     hidden = tuple(hidden_activation) if isinstance(hidden_activation, list) else hidden_activation
@@ -114,7 +129,7 @@ def prediction_network(xp, layer_units, hidden_activation, output_activation, dt
 def _new_network(xp, layer_units, hidden_activation, output_activation, dtype, device, rows,
                  sparse):
     return make_network(xp, ParameterLayout(layer_units), hidden_activation, output_activation,
-                        dtype, device, rows, sparse=sparse)
+                        dtype, device, rows, sparse=sparse, predicting=True)
 
 
 def weights_on(estimator, xp, device, dtype):

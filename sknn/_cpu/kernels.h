@@ -3,14 +3,18 @@
  * Each kernel is written once in kernels_real.h against REAL and NAME(), and
  * included twice below. The arithmetic follows scikit-learn operation for
  * operation (the build turns off contraction into fused multiply-adds), so
- * the optimizer updates give the same bits as its NumPy code; exp, log and
- * tanh come from the C library. It builds as C11 with GCC, Clang and MSVC.
+ * the optimizer updates give the same bits as its NumPy code. The
+ * transcendental functions of the activations (tanh, exp, expm1, log1p) are
+ * NumPy's own vectorised ufuncs, run between two of these kernels (see
+ * kernels_real.h); the loss's log comes from the C library. It builds
+ * as C11 with GCC, Clang and MSVC.
  */
 #ifndef SKNN_KERNELS_H
 #define SKNN_KERNELS_H
 
 #include <float.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 /* exp, tanh, log... are <tgmath.h>'s type-generic macros, so the float kernels
@@ -41,8 +45,13 @@
 #define SKNN_KERNEL static
 #endif
 
-/* An AVX2 build of the hot loops beside the baseline one, chosen at load time. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+/* AVX-512 (x86-64-v4) and AVX2 builds of the hot loops beside the baseline
+ * one, chosen at load time. AVX-512 matters most to the optimizer steps,
+ * whose square roots and divisions run twice as wide. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) \
+    && __GNUC__ >= 11
+#define SKNN_VECTORIZED __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#elif defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
 #define SKNN_VECTORIZED __attribute__((target_clones("avx2", "default")))
 #else
 #define SKNN_VECTORIZED

@@ -1,5 +1,7 @@
 # Declarations of kernels.h (float and double versions of each kernel).
 
+from libc.stdint cimport int32_t, int64_t
+
 cdef extern from "kernels.h" nogil:
     enum:
         SKNN_IDENTITY
@@ -23,15 +25,35 @@ cdef extern from "kernels.h" nogil:
     int all_finite_double(const double *X, Py_ssize_t outer_stride, Py_ssize_t inner_stride,
                           Py_ssize_t n_outer, Py_ssize_t n_inner)
 
-    void bias_activate_float(float *Z, const float *b, Py_ssize_t n, Py_ssize_t m, int kind, float *pre)
-    void bias_activate_double(double *Z, const double *b, Py_ssize_t n, Py_ssize_t m, int kind, double *pre)
+    Py_ssize_t csr_product_int32_float(const float *data, const int32_t *indices, const int32_t *indptr,
+                                       Py_ssize_t n, const float *W, Py_ssize_t n_features,
+                                       Py_ssize_t m, float *out)
+    Py_ssize_t csr_product_int64_float(const float *data, const int64_t *indices,
+                                       const int64_t *indptr, Py_ssize_t n, const float *W,
+                                       Py_ssize_t n_features, Py_ssize_t m, float *out)
+    Py_ssize_t csr_product_int32_double(const double *data, const int32_t *indices, const int32_t *indptr,
+                                        Py_ssize_t n, const double *W, Py_ssize_t n_features,
+                                        Py_ssize_t m, double *out)
+    Py_ssize_t csr_product_int64_double(const double *data, const int64_t *indices,
+                                        const int64_t *indptr, Py_ssize_t n, const double *W,
+                                        Py_ssize_t n_features, Py_ssize_t m, double *out)
+
+    void activation_prepare_float(float *Z, const float *b, Py_ssize_t n, Py_ssize_t m, int kind,
+                                  float *T, float *pre)
+    void activation_prepare_double(double *Z, const double *b, Py_ssize_t n, Py_ssize_t m,
+                                   int kind, double *T, double *pre)
+    void activation_finish_float(float *Z, const float *T, Py_ssize_t n, Py_ssize_t m, int kind)
+    void activation_finish_double(double *Z, const double *T, Py_ssize_t n, Py_ssize_t m, int kind)
 
     void multiply_into_float(float *out, const float *a, const float *b, Py_ssize_t size)
     void multiply_into_double(double *out, const double *a, const double *b, Py_ssize_t size)
 
-    void derivative_float(float *D, const float *A, const float *pre, const float *mask,
+    void derivative_prepare_float(float *D, float *A, const float *mask, Py_ssize_t size, int kind)
+    void derivative_prepare_double(double *D, double *A, const double *mask, Py_ssize_t size,
+                                   int kind)
+    void derivative_float(float *D, const float *A, const float *pre, const float *T,
                           Py_ssize_t size, int kind)
-    void derivative_double(double *D, const double *A, const double *pre, const double *mask,
+    void derivative_double(double *D, const double *A, const double *pre, const double *T,
                            Py_ssize_t size, int kind)
 
     double delta_and_loss_float(const float *P, const float *Y, const float *w, float *D,

@@ -48,7 +48,44 @@ SKNN_KERNEL int NAME(all_finite)(const REAL *X, ptrdiff_t outer_stride, ptrdiff_
     return total == 0;
 }
 
-/* ---- activations: Z <- f(Z + b), row by row ---------------------------- */
+/* out <- rows [0, n) of a CSR matrix @ W (n_features x m, row-major), as
+ * SciPy computes it (csr_matvecs): each output row starts at 0 and adds
+ * data[e] * W[indices[e], :] for the row's entries e in storage order, so
+ * the result has SciPy's bits. Row i's entries are indptr[i] .. indptr[i+1]
+ * - 1 (indptr may point into a larger matrix's). Returns the first entry
+ * whose index is outside [0, n_features) (nothing is read there), or -1. */
+#define SKNN_CSR_PRODUCT(INDEX, SUFFIX)                                                        \
+    SKNN_VECTORIZED                                                                          \
+    SKNN_KERNEL ptrdiff_t NAME(csr_product_##SUFFIX)(                                        \
+        const REAL *restrict data, const INDEX *restrict indices,                            \
+        const INDEX *restrict indptr, ptrdiff_t n, const REAL *restrict W,                   \
+        ptrdiff_t n_features, ptrdiff_t m, REAL *restrict out)                               \
+    {                                                                                        \
+        for (ptrdiff_t i = 0; i < n; i++) {                                                  \
+            REAL *restrict y = out + i * m;                                                  \
+            for (ptrdiff_t k = 0; k < m; k++) y[k] = 0;                                      \
+            for (ptrdiff_t e = (ptrdiff_t)indptr[i]; e < (ptrdiff_t)indptr[i + 1]; e++) {    \
+                const INDEX j = indices[e];                                                  \
+                if (j < 0 || (ptrdiff_t)j >= n_features) return e;                           \
+                const REAL a = data[e];                                                      \
+                const REAL *restrict w = W + (ptrdiff_t)j * m;                               \
+                for (ptrdiff_t k = 0; k < m; k++) y[k] += a * w[k];                          \
+            }                                                                                \
+        }                                                                                    \
+        return -1;                                                                           \
+    }
+
+SKNN_CSR_PRODUCT(int32_t, int32)
+SKNN_CSR_PRODUCT(int64_t, int64)
+
+/* ---- activations: Z <- f(Z + b), row by row -----------------------------
+ * An activation runs in up to three steps: activation_prepare (one pass:
+ * the bias, and for the transcendental activations the argument of NumPy's
+ * function written into T), then NumPy's own vectorised ufunc(s) on T (the
+ * caller runs them: sknn._cpu._dense, ACTIVATION_UFUNCS), then
+ * activation_finish (one pass from Z and T). NumPy's ufuncs are what
+ * scikit-learn calls (np.tanh, np.exp), so their results are its bits. The
+ * piecewise-linear activations are done in the first pass. */
 
 SKNN_VECTORIZED
 SKNN_KERNEL void NAME(bias_identity)(REAL *restrict Z, const REAL *restrict b, ptrdiff_t n, ptrdiff_t m)
@@ -78,30 +115,70 @@ SKNN_KERNEL void NAME(bias_leaky_relu)(REAL *restrict Z, const REAL *restrict b,
         }
 }
 
-/* SciPy's expit: exp(-z) may overflow to inf, giving exactly 0. */
-SKNN_KERNEL REAL NAME(logistic)(REAL z)
+/* Logistic, as SciPy's expit: 1 / (1 + exp(-z)), exactly 0 where exp(-z)
+ * overflows. T <- -z, capped at the largest argument whose exp is finite
+ * (NumPy's exp would warn of the overflow); finish gives 0 beyond it. */
+#define SKNN_EXP_LIMIT(REAL_) (sizeof(REAL_) == sizeof(float) ? 88.72283172607421875 : 709.782712893383973096)
+
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(logistic_prepare)(const REAL *restrict Z, REAL *restrict T, ptrdiff_t size)
 {
-    return 1 / (1 + exp(-z));
+    const REAL limit = (REAL)SKNN_EXP_LIMIT(REAL);
+    for (ptrdiff_t k = 0; k < size; k++) {
+        REAL minus = -Z[k];
+        T[k] = minus > limit ? limit : minus;
+    }
 }
 
-SKNN_KERNEL REAL NAME(gelu)(REAL z)
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(logistic_finish)(REAL *restrict Z, const REAL *restrict T, ptrdiff_t size)
+{
+    const REAL limit = (REAL)SKNN_EXP_LIMIT(REAL);
+    for (ptrdiff_t k = 0; k < size; k++) Z[k] = -Z[k] > limit ? (REAL)0 : 1 / (1 + T[k]);
+}
+
+/* ELU: T <- min(z, 0) (NaN stays NaN); NumPy's expm1; z where z > 0, else T. */
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(elu_prepare)(const REAL *restrict Z, REAL *restrict T, ptrdiff_t size)
+{
+    for (ptrdiff_t k = 0; k < size; k++) T[k] = Z[k] > 0 ? (REAL)0 : Z[k];
+}
+
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(elu_finish)(REAL *restrict Z, const REAL *restrict T, ptrdiff_t size)
+{
+    for (ptrdiff_t k = 0; k < size; k++) Z[k] = Z[k] > 0 ? Z[k] : T[k];
+}
+
+/* Softplus, max(z, 0) + log1p(exp(-|z|)): T <- -|z|; NumPy's exp, then log1p. */
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(softplus_prepare)(const REAL *restrict Z, REAL *restrict T, ptrdiff_t size)
+{
+    for (ptrdiff_t k = 0; k < size; k++) T[k] = -fabs(Z[k]);
+}
+
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(softplus_finish)(REAL *restrict Z, const REAL *restrict T, ptrdiff_t size)
+{
+    for (ptrdiff_t k = 0; k < size; k++) Z[k] = (Z[k] < 0 ? (REAL)0 : Z[k]) + T[k];
+}
+
+/* GELU (tanh form), z/2 (1 + tanh(c (z + 0.044715 z^3))): T <- the argument
+ * of tanh; NumPy's tanh; T keeps the tanh for the derivative. */
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(gelu_prepare)(const REAL *restrict Z, REAL *restrict T, ptrdiff_t size)
 {
     const REAL c = (REAL)SKNN_GELU_C, cubic = (REAL)SKNN_GELU_CUBIC;
-    return (REAL)0.5 * z * (1 + tanh(c * (z + cubic * z * z * z)));
+    for (ptrdiff_t k = 0; k < size; k++) {
+        REAL z = Z[k];
+        T[k] = c * (z + cubic * (z * z * z));
+    }
 }
 
-/* The activations that call the C library, one element at a time. */
-SKNN_KERNEL REAL NAME(scalar_activation)(REAL z, int kind)
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(gelu_finish)(REAL *restrict Z, const REAL *restrict T, ptrdiff_t size)
 {
-    switch (kind) {
-    case SKNN_LOGISTIC: return NAME(logistic)(z);
-    case SKNN_TANH: return tanh(z);
-    case SKNN_ELU: return z > 0 ? z : expm1(z < 0 ? z : 0);
-    case SKNN_GELU: return NAME(gelu)(z);
-    case SKNN_SOFTPLUS: return (z > 0 ? z : 0) + log1p(exp(-fabs(z)));
-    case SKNN_EXP: return exp(z);
-    default: return z;
-    }
+    for (ptrdiff_t k = 0; k < size; k++) Z[k] = (REAL)0.5 * Z[k] * (1 + T[k]);
 }
 
 /* Sum of a[0..n), added in NumPy's pairwise order, so a row sum gives
@@ -128,33 +205,65 @@ SKNN_KERNEL REAL NAME(pairwise_sum)(const REAL *a, ptrdiff_t n)
     return NAME(pairwise_sum)(a, half) + NAME(pairwise_sum)(a + half, n - half);
 }
 
-/* Row-wise softmax, shifted by the row maximum. */
-SKNN_KERNEL void NAME(softmax_rows)(REAL *Z, ptrdiff_t n, ptrdiff_t m)
+/* Softmax, as scikit-learn's: each row shifted by its maximum, NumPy's exp,
+ * then divided by its sum. */
+SKNN_KERNEL void NAME(softmax_prepare)(REAL *Z, ptrdiff_t n, ptrdiff_t m)
 {
     for (ptrdiff_t i = 0; i < n; i++) {
         REAL *z = Z + i * m;
         REAL top = z[0];
         for (ptrdiff_t j = 1; j < m; j++) top = z[j] > top ? z[j] : top;
-        for (ptrdiff_t j = 0; j < m; j++) z[j] = exp(z[j] - top);
+        for (ptrdiff_t j = 0; j < m; j++) z[j] -= top;
+    }
+}
+
+SKNN_KERNEL void NAME(softmax_finish)(REAL *Z, ptrdiff_t n, ptrdiff_t m)
+{
+    for (ptrdiff_t i = 0; i < n; i++) {
+        REAL *z = Z + i * m;
         REAL total = NAME(pairwise_sum)(z, m);
         for (ptrdiff_t j = 0; j < m; j++) z[j] /= total;
     }
 }
 
-/* Z <- f(Z + b); pre (when not NULL) keeps Z + b, for GELU's derivative. */
-SKNN_KERNEL void NAME(bias_activate)(REAL *Z, const REAL *b, ptrdiff_t n, ptrdiff_t m, int kind,
-                                REAL *pre)
+/* First step: Z <- Z + b (the whole activation for the piecewise-linear
+ * ones), and the ufunc's argument into T; pre (when not NULL) keeps Z + b,
+ * for GELU's derivative. */
+SKNN_KERNEL void NAME(activation_prepare)(REAL *Z, const REAL *b, ptrdiff_t n, ptrdiff_t m,
+                                          int kind, REAL *T, REAL *pre)
 {
     if (kind == SKNN_RELU) { NAME(bias_relu)(Z, b, n, m); return; }
     if (kind == SKNN_LEAKY_RELU) { NAME(bias_leaky_relu)(Z, b, n, m); return; }
     NAME(bias_identity)(Z, b, n, m);
     if (pre != NULL) memcpy(pre, Z, (size_t)(n * m) * sizeof(REAL));
-    if (kind == SKNN_IDENTITY) return;
-    if (kind == SKNN_SOFTMAX) { NAME(softmax_rows)(Z, n, m); return; }
-    for (ptrdiff_t k = 0; k < n * m; k++) Z[k] = NAME(scalar_activation)(Z[k], kind);
+    switch (kind) {
+    case SKNN_LOGISTIC: NAME(logistic_prepare)(Z, T, n * m); break;
+    case SKNN_ELU: NAME(elu_prepare)(Z, T, n * m); break;
+    case SKNN_SOFTPLUS: NAME(softplus_prepare)(Z, T, n * m); break;
+    case SKNN_GELU: NAME(gelu_prepare)(Z, T, n * m); break;
+    case SKNN_SOFTMAX: NAME(softmax_prepare)(Z, n, m); break;
+    default: break; /* identity; tanh and exp work on Z itself */
+    }
 }
 
-/* ---- derivatives: D <- D * f'(z), written from A = f(z) --------------- */
+/* Last step, after the ufuncs: Z <- f(z) from Z (still z) and T. */
+SKNN_KERNEL void NAME(activation_finish)(REAL *Z, const REAL *T, ptrdiff_t n, ptrdiff_t m, int kind)
+{
+    switch (kind) {
+    case SKNN_LOGISTIC: NAME(logistic_finish)(Z, T, n * m); break;
+    case SKNN_ELU: NAME(elu_finish)(Z, T, n * m); break;
+    case SKNN_SOFTPLUS: NAME(softplus_finish)(Z, T, n * m); break;
+    case SKNN_GELU: NAME(gelu_finish)(Z, T, n * m); break;
+    case SKNN_SOFTMAX: NAME(softmax_finish)(Z, n, m); break;
+    default: break;
+    }
+}
+
+/* ---- derivatives: D <- D * f'(z), written from A = f(z) ---------------
+ * derivative_prepare applies the dropout mask and writes the argument of
+ * the NumPy ufunc the derivative needs (softplus: -A, in A's place, for
+ * expm1; the caller runs it); derivative finishes. GELU reads its kept
+ * pre-activation and the tanh of its forward pass. */
 
 SKNN_VECTORIZED
 SKNN_KERNEL void NAME(relu_derivative)(REAL *restrict D, const REAL *restrict A, ptrdiff_t size)
@@ -187,18 +296,29 @@ SKNN_KERNEL void NAME(elu_derivative)(REAL *restrict D, const REAL *restrict A, 
     for (ptrdiff_t k = 0; k < size; k++) D[k] = A[k] > 0 ? D[k] : D[k] * (A[k] + 1);
 }
 
-SKNN_KERNEL void NAME(softplus_derivative)(REAL *D, const REAL *A, ptrdiff_t size)
+/* Softplus: f'(z) = 1 - exp(-f(z)); E holds expm1(-A). */
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(softplus_derivative)(REAL *restrict D, const REAL *restrict E, ptrdiff_t size)
 {
-    for (ptrdiff_t k = 0; k < size; k++) D[k] *= -expm1(-A[k]);
+    for (ptrdiff_t k = 0; k < size; k++) D[k] *= -E[k];
 }
 
-SKNN_KERNEL void NAME(gelu_derivative)(REAL *D, const REAL *Z, ptrdiff_t size)
+/* GELU: (1 + t)/2 + z/2 (1 - t^2) c (1 + 3 0.044715 z^2), t the forward pass's tanh. */
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(gelu_derivative)(REAL *restrict D, const REAL *restrict Z,
+                                       const REAL *restrict T, ptrdiff_t size)
 {
-    const REAL c = (REAL)SKNN_GELU_C, cubic = (REAL)SKNN_GELU_CUBIC;
+    const REAL c = (REAL)SKNN_GELU_C, cubic_3 = (REAL)(3 * SKNN_GELU_CUBIC);
     for (ptrdiff_t k = 0; k < size; k++) {
-        REAL z = Z[k], t = tanh(c * (z + cubic * z * z * z));
-        D[k] *= (REAL)0.5 * (1 + t) + (REAL)0.5 * z * (1 - t * t) * c * (1 + 3 * cubic * z * z);
+        REAL z = Z[k], t = T[k];
+        D[k] *= (REAL)0.5 * (1 + t) + (REAL)0.5 * z * (1 - t * t) * c * (1 + cubic_3 * (z * z));
     }
+}
+
+SKNN_VECTORIZED
+SKNN_KERNEL void NAME(negate)(REAL *restrict A, ptrdiff_t size)
+{
+    for (ptrdiff_t k = 0; k < size; k++) A[k] = -A[k];
 }
 
 SKNN_VECTORIZED
@@ -214,11 +334,19 @@ SKNN_KERNEL void NAME(scale_by)(REAL *restrict D, const REAL *restrict factor, p
     for (ptrdiff_t k = 0; k < size; k++) D[k] *= factor[k];
 }
 
-/* D <- D * mask (dropout, when mask is not NULL), then D * f'(z). */
-SKNN_KERNEL void NAME(derivative)(REAL *D, const REAL *A, const REAL *pre, const REAL *mask,
-                             ptrdiff_t size, int kind)
+/* D <- D * mask (dropout, when mask is not NULL); softplus: A <- -A (the
+ * argument of expm1; the backward pass needs A no more). */
+SKNN_KERNEL void NAME(derivative_prepare)(REAL *D, REAL *A, const REAL *mask, ptrdiff_t size,
+                                          int kind)
 {
     if (mask != NULL) NAME(scale_by)(D, mask, size);
+    if (kind == SKNN_SOFTPLUS) NAME(negate)(A, size);
+}
+
+/* D <- D * f'(z), after derivative_prepare and the ufunc. */
+SKNN_KERNEL void NAME(derivative)(REAL *D, const REAL *A, const REAL *pre, const REAL *T,
+                                  ptrdiff_t size, int kind)
+{
     switch (kind) {
     case SKNN_RELU: NAME(relu_derivative)(D, A, size); break;
     case SKNN_LEAKY_RELU: NAME(leaky_relu_derivative)(D, A, size); break;
@@ -226,7 +354,7 @@ SKNN_KERNEL void NAME(derivative)(REAL *D, const REAL *A, const REAL *pre, const
     case SKNN_TANH: NAME(tanh_derivative)(D, A, size); break;
     case SKNN_ELU: NAME(elu_derivative)(D, A, size); break;
     case SKNN_SOFTPLUS: NAME(softplus_derivative)(D, A, size); break;
-    case SKNN_GELU: NAME(gelu_derivative)(D, pre, size); break;
+    case SKNN_GELU: NAME(gelu_derivative)(D, pre, T, size); break;
     default: break;
     }
 }

@@ -2,17 +2,21 @@
 
 import numpy as np
 
+from sknn._backend import is_sparse
 from sknn._cpu import ACTIVATION_CODES
 from sknn._cpu._dense import DenseNetwork
+from sknn._cpu._sparse import CSRRows
 from sknn._network import NetworkBase, dropout_mask
 
 
 class CompiledNetwork(NetworkBase):
     """``sknn._network.Network``'s passes, compiled, for dense NumPy arrays.
 
-    Parameters are those of ``Network``; ``xp`` must be NumPy and the data
-    dense. Dropout masks are drawn here, in the same order as ``Network``
-    draws them, so both engines train the same model.
+    Parameters are those of ``Network``; ``xp`` must be NumPy, the data
+    dense, or SciPy-sparse for ``forward`` (prediction): its rows are read in
+    place, their product computed as SciPy computes it. Dropout masks are
+    drawn here, in the same order as ``Network`` draws them, so both engines
+    train the same model.
     """
 
     def __init__(
@@ -33,7 +37,17 @@ class CompiledNetwork(NetworkBase):
     def _prepare(self, coefs, intercepts):
         return self._dense.layer_views(coefs, intercepts)
 
+    def forward(self, coefs, intercepts, X, new_array=False):
+        if is_sparse(X) and X.format != "csr":
+            X = X.tocsr()  # sorted columns: the order SciPy's CSC product adds them in
+        return super().forward(coefs, intercepts, X, new_array)
+
+    def _rows(self, X, start, stop):
+        return CSRRows(X, start, stop) if is_sparse(X) else X[start:stop]
+
     def _forward_rows(self, views, X):
+        if is_sparse(X):
+            X = CSRRows(X, 0, X.shape[0])
         return self._dense.forward(views, X)
 
     def gradient(self, params, grads, X, Y, sample_weight):
