@@ -317,8 +317,10 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
     def _forward(self, X, method):
         """``(xp, outputs)``: output-layer activations for X, in X's namespace and
         device, computed where the ``device`` parameter says."""
-        check_is_fitted(self, "coefs_")
-        if type(X) is np.ndarray and self.device is None and type(self.coefs_[0]) is np.ndarray:
+        coefs = getattr(self, "coefs_", None)
+        if coefs is None:
+            check_is_fitted(self, "coefs_")  # raises NotFittedError
+        if type(X) is np.ndarray and self.device is None and type(coefs[0]) is np.ndarray:
             return numpy_namespace, self._forward_on(numpy_namespace, "cpu", validated_input(self, X))
         answer_xp, answer_device = data_target(X)
         if self.device is None:

@@ -151,6 +151,8 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
     def _decode(self, xp, y_out, device, coding=None):
         kind = self._label_kind if coding is None else coding["_label_kind"]
         classes = self.classes_ if coding is None else coding["classes_"]
+        if type(y_out) is np.ndarray:
+            return _labels.numpy_labels(y_out, kind, classes)
         indices = _labels.decode_indices(xp, y_out, kind)
         return _labels.indices_to_labels(xp, indices, kind, classes, device)
 

@@ -104,6 +104,21 @@ def check_known_labels(y, kind, classes, require_all, name="y"):
         )
 
 
+def numpy_labels(y_prob, kind, classes):
+    """``indices_to_labels(decode_indices(...))`` for NumPy outputs, in few calls
+    (predicting a row at a time, the general route costs as much as the network)."""
+    if kind == MULTICLASS:
+        indices = y_prob.argmax(axis=1)
+    else:
+        indices = (y_prob[:, 0] if kind == BINARY else y_prob) > 0.5
+        indices = indices.astype(np.int64)
+    if kind == MULTILABEL:
+        return indices
+    if len(classes) == 1:
+        indices[...] = 0
+    return classes.take(indices)
+
+
 def decode_indices(xp, y_prob, kind):
     """Per-sample class indices (binary, multiclass) or the 0/1 indicator matrix."""
     if kind == MULTICLASS:

@@ -81,8 +81,9 @@ class NetworkBase:
         """
         weights = self._prepare(coefs, intercepts)
         n_rows = X.shape[0]
-        if n_rows <= self.max_rows and not new_array:
-            return self._forward_rows(weights, X)
+        if n_rows <= self.max_rows:
+            out = self._forward_rows(weights, X)
+            return self.xp.asarray(out, copy=True) if new_array else out
         n_outputs = intercepts[-1].shape[0]
         out = self.xp.empty((n_rows, n_outputs), dtype=self.dtype, device=self.device)
         for start in range(0, n_rows, self.max_rows):
