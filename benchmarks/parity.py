@@ -42,6 +42,8 @@ def datasets():
         "regression": (X_reg, y_reg / 100.0),
         "multilabel": (X_binary, (X_binary[:, :3] > 0).astype(int)),
         "multi-output regression": (StandardScaler().fit_transform(X_multi), Y_multi / 100),
+        "digits, float32": ((X_digits[:600] / 16.0).astype(np.float32), y_digits[:600]),
+        "regression, float32": (X_reg.astype(np.float32), (y_reg / 100.0).astype(np.float32)),
     }
 
 
@@ -71,6 +73,11 @@ SCENARIOS = [
     ("multi-output regression, adam", "MLPRegressor", "multi-output regression", dict(max_iter=40)),
     ("multi-output regression, lbfgs (sknn fixes #8349)", "MLPRegressor", "multi-output regression",
      dict(solver="lbfgs", max_iter=60)),
+    ("sgd, Nesterov momentum, float32", "MLPClassifier", "digits, float32",
+     dict(solver="sgd", learning_rate_init=0.05, max_iter=30)),
+    ("adam, float32", "MLPClassifier", "digits, float32", dict(max_iter=30)),
+    ("regression, adam, float32", "MLPRegressor", "regression, float32",
+     dict(learning_rate_init=0.01, max_iter=40)),
 ]
 
 
@@ -118,7 +125,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     report = "\n\n".join([
         "# Parity with scikit-learn", machine_description(),
-        "Same data, parameters and random_state (float64). The multi-output "
+        "Same data, parameters and random_state (float64 unless the scenario says "
+        "float32). The multi-output "
         "L-BFGS row differs on purpose: see docs/differences.md (d).",
         format_rows(parity_rows()),
     ])

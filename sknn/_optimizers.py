@@ -23,6 +23,7 @@ import numpy as np
 
 from sknn import _cpu
 from sknn._backend import device_of, move_to
+from sknn._device import is_gpu_array
 from sknn._host import host_state
 from sknn._inplace import call_into, squared_norm
 from sknn._log import format_rate
@@ -156,6 +157,18 @@ def _step_by_rms(xp, params, direction, average, rate, epsilon, scratch, change)
     params += change
 
 
+def _step_by_rms_in_float64(xp, params, direction, average, rate, epsilon, scratch):
+    """``_step_by_rms`` for float32 ``params`` as scikit-learn's Adam computes it:
+    ``-rate direction`` and its quotient by the float32 ``sqrt(average) +
+    epsilon`` in float64 (its rate is a NumPy float64), added to ``params`` in
+    float64 and rounded to float32 once."""
+    call_into(xp, "sqrt", average, out=scratch)
+    scratch += epsilon
+    change = xp.astype(direction, xp.float64) * -rate
+    change /= xp.astype(scratch, xp.float64)
+    params[...] = xp.astype(xp.astype(params, xp.float64) + change, params.dtype)
+
+
 def _dtype_name(array):
     """'float32' or 'float64', whichever namespace the array is from."""
     return str(array.dtype).rsplit(".", 1)[-1]
@@ -226,6 +239,12 @@ class Adam(_Schedule):
     ``m <- b1 m + (1 - b1) g``; ``v <- b2 v + (1 - b2) g^2``;
     ``lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)``; ``w <- w - lr_t m / (sqrt(v) + eps)``.
 
+    In float32 the moments are float32 and the change of the weights is
+    formed and added in float64, then rounded once, as scikit-learn's NumPy
+    arithmetic does it (its ``lr_t`` is a NumPy float64); on a GPU (CuPy)
+    the change stays in float32, whose matrix products never give
+    scikit-learn's bits anyway.
+
     Parameters
     ----------
     xp : namespace
@@ -285,8 +304,12 @@ class Adam(_Schedule):
         call_into(xp, "multiply", grads, 1 - self.beta_1, out=scratch)
         self.first_moment += scratch  # m <- b1 m + (1 - b1) g
         _average_squares(xp, self.second_moment, grads, self.beta_2, scratch)
-        _step_by_rms(xp, params, self.first_moment, self.second_moment,
-                     self.learning_rate, self.epsilon, scratch, change)
+        if _dtype_name(params) == "float32" and not is_gpu_array(params):
+            _step_by_rms_in_float64(xp, params, self.first_moment, self.second_moment,
+                                    self.learning_rate, self.epsilon, scratch)
+        else:
+            _step_by_rms(xp, params, self.first_moment, self.second_moment,
+                         self.learning_rate, self.epsilon, scratch, change)
 
 
 class RMSProp(_Schedule):

@@ -181,3 +181,18 @@ def test_output_delta_and_bias_gradient(dtype):
     assert_array_equal(D, P - Y)
     assert loss == pytest.approx(-np.log(P[Y == 1]).sum(), rel=1e-5)
     assert_array_equal(sums, np.add.reduce(D, axis=0))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_rows", [1, 5, 8, 13, 128, 129, 200, 300, 1000])
+@pytest.mark.parametrize("n_columns", [1, 2, 3])
+def test_bias_gradient_adds_in_numpys_order(dtype, n_rows, n_columns):
+    # One column is one contiguous run, which NumPy sums pairwise; wider
+    # deltas are added row by row.
+    rng = np.random.default_rng(n_rows)
+    D = (rng.normal(size=(n_rows, n_columns)) * np.logspace(0, 6, n_rows)[:, None]).astype(dtype)
+    sums = np.empty(n_columns, dtype)
+
+    bias_gradient(D, sums)
+
+    assert_array_equal(sums, np.sum(D, axis=0))

@@ -402,10 +402,15 @@ SKNN_KERNEL double NAME(delta_and_loss)(const REAL *P, const REAL *Y, const REAL
     return total;
 }
 
-/* out[j] = sum_i D[i, j], rows added in order (NumPy's order for axis 0). */
+/* out[j] = sum_i D[i, j] in NumPy's order for axis 0: rows added in order,
+ * but a single column is one contiguous run, which NumPy sums pairwise. */
 SKNN_VECTORIZED
 SKNN_KERNEL void NAME(column_sums)(const REAL *restrict D, ptrdiff_t n, ptrdiff_t m, REAL *restrict out)
 {
+    if (m == 1) {
+        out[0] = NAME(pairwise_sum)(D, n);
+        return;
+    }
     for (ptrdiff_t j = 0; j < m; j++) out[j] = D[j];
     for (ptrdiff_t i = 1; i < n; i++)
         for (ptrdiff_t j = 0; j < m; j++) out[j] += D[i * m + j];
@@ -476,7 +481,12 @@ SKNN_KERNEL double NAME(sgd_block)(REAL *restrict p, const REAL *restrict raw,
 
 /* Adam: m <- b1 m + (1 - b1) g; v <- b2 v + (1 - b2) g^2;
  * w <- w * decay - lr_t m / (sqrt(v) + eps); decay is AdamW's shrink of the
- * weights, 1 for Adam (multiplying by 1 changes no bit). */
+ * weights, 1 for Adam (multiplying by 1 changes no bit).
+ * The moments are REAL, but the change and its sum with w are double, as in
+ * scikit-learn: its lr_t is a NumPy float64 (np.sqrt of a Python float), so
+ * -lr_t * m is float64 (NEP 50), divided by the REAL sqrt(v) + eps, added
+ * to w in float64 and rounded to REAL once, by the in-place add. For double
+ * the casts change nothing. */
 SKNN_VECTORIZED
 SKNN_KERNEL double NAME(adam_block)(REAL *restrict p, const REAL *restrict raw, REAL *restrict m,
                                     REAL *restrict v, ptrdiff_t size,
@@ -485,14 +495,15 @@ SKNN_KERNEL double NAME(adam_block)(REAL *restrict p, const REAL *restrict raw, 
 {
     const REAL b1 = (REAL)settings->beta_1, keep_1 = (REAL)(1 - settings->beta_1);
     const REAL b2 = (REAL)settings->beta_2, keep_2 = (REAL)(1 - settings->beta_2);
-    const REAL minus_rate = (REAL)(-settings->learning_rate);
+    const double minus_rate = -settings->learning_rate;
     const REAL eps = (REAL)settings->epsilon, shrink = (REAL)settings->decay;
     SKNN_STEP_LOOP(
         REAL mi = m[i] * b1 + g * keep_1;
         REAL vi = v[i] * b2 + g * g * keep_2;
         m[i] = mi;
         v[i] = vi;
-        p[i] = w * shrink + mi * minus_rate / (sqrt(vi) + eps);
+        double change = (double)mi * minus_rate / (double)(sqrt(vi) + eps);
+        p[i] = (REAL)((double)(w * shrink) + change);
     )
 }
 
