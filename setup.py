@@ -1,4 +1,4 @@
-"""Build sknn's compiled CPU engine (sknn/_cpu); everything else is in pyproject.toml.
+"""Build sknn's compiled CPU engine (sknn/_engine/_cpu); everything else is in pyproject.toml.
 
 The kernels must give NumPy's bits, so every compiler gets flags with the same
 guarantees, spelled its own way (see ``CompilerFlags``).
@@ -65,10 +65,10 @@ class CompilerFlags(build_ext):
 
 def extension(name):
     return Extension(
-        f"sknn._cpu.{name}",
-        [f"sknn/_cpu/{name}.pyx"],
-        include_dirs=["sknn/_cpu", numpy.get_include()],
-        depends=["sknn/_cpu/kernels.h", "sknn/_cpu/kernels_real.h", "sknn/_cpu/kernels.pxd"],
+        f"sknn._engine._cpu.{name}",
+        [f"sknn/_engine/_cpu/{name}.pyx"],
+        include_dirs=["sknn/_engine/_cpu", numpy.get_include()],
+        depends=["sknn/_engine/_cpu/kernels.h", "sknn/_engine/_cpu/kernels_real.h", "sknn/_engine/_cpu/kernels.pxd"],
         define_macros=[("NPY_NO_DEPRECATED_API", NUMPY_API), ("NPY_TARGET_VERSION", NUMPY_API)],
     )
 

@@ -21,8 +21,8 @@ from sklearn.neural_network import MLPClassifier as ReferenceClassifier
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
 
 import sknn
-import sknn._cpu  # the compiled engine: an ImportError here is a broken wheel
-from sknn._optimizers import SGD, Adam
+import sknn._engine._cpu  # the compiled engine: an ImportError here is a broken wheel
+from sknn._engine._optimizers import SGD, Adam
 
 FIT_RTOL = 1e-6  # tests/test_parity.py's tolerance for the stochastic solvers
 STEPS = 5

@@ -5,7 +5,7 @@ Usage::
     python benchmarks/engines.py [--no-save]
 
 Fits sknn on 20,000 Fashion-MNIST rows (784-128-10, adam, batch 128) twice
-per repeat: once as shipped (the compiled engine, ``sknn._cpu``, runs dense
+per repeat: once as shipped (the compiled engine, ``sknn._engine._cpu``, runs dense
 NumPy data), once with every compiled piece switched off (the network, the
 optimizer step and the row gather), so that NumPy data takes the portable
 array-API code that other namespaces take. Both fit the same model. Written
@@ -21,12 +21,12 @@ from pathlib import Path
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-import sknn._batches
-import sknn._engine
-import sknn._optimizers
+import sknn._fitting._batches
+import sknn._engine._choice
+import sknn._engine._optimizers
 from run import machine_description
 from sknn import MLPClassifier
-from sknn._network import Network
+from sknn._engine._network import Network
 from sknn.datasets import load_fashion_mnist
 
 RESULTS = Path(__file__).parent / "results" / "engines.md"
@@ -36,16 +36,16 @@ EPOCHS, ROWS, REPEATS = 3, 20_000, 3
 @contextmanager
 def portable_only():
     """NumPy data through the portable engine (what non-NumPy namespaces run)."""
-    saved = (sknn._engine.CompiledNetwork, sknn._optimizers._COMPILED_DTYPES,
-             sknn._batches._cpu.handles)
-    sknn._engine.CompiledNetwork = Network
-    sknn._optimizers._COMPILED_DTYPES = ()
-    sknn._batches._cpu.handles = lambda *arrays: False
+    saved = (sknn._engine._choice.CompiledNetwork, sknn._engine._optimizers._COMPILED_DTYPES,
+             sknn._fitting._batches._cpu.handles)
+    sknn._engine._choice.CompiledNetwork = Network
+    sknn._engine._optimizers._COMPILED_DTYPES = ()
+    sknn._fitting._batches._cpu.handles = lambda *arrays: False
     try:
         yield
     finally:
-        (sknn._engine.CompiledNetwork, sknn._optimizers._COMPILED_DTYPES,
-         sknn._batches._cpu.handles) = saved
+        (sknn._engine._choice.CompiledNetwork, sknn._engine._optimizers._COMPILED_DTYPES,
+         sknn._fitting._batches._cpu.handles) = saved
 
 
 def fit(X, y):

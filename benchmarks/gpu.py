@@ -134,7 +134,7 @@ class Runtime:
 
 def _require_gpu():
     """CuPy with a usable GPU, or a clear message and exit status 2."""
-    from sknn._device import cuda_namespace
+    from sknn._arrays._device import cuda_namespace
 
     try:
         cuda_namespace(0)

@@ -67,13 +67,13 @@ def profile(library, X, y, epochs, top):
 
 def phases(X, y, epochs):
     """Milliseconds per epoch of each phase of sknn's batches (no profiler)."""
-    import sknn._batches
-    import sknn._optimizers
-    from sknn._cpu.network import CompiledNetwork
+    import sknn._fitting._batches
+    import sknn._engine._optimizers
+    from sknn._engine._cpu.network import CompiledNetwork
 
     totals = {"gather rows": 0.0, "gradient": 0.0, "optimizer step": 0.0}
-    originals = (sknn._batches.BatchSource.epoch, CompiledNetwork.gradient,
-                 sknn._optimizers._Schedule.step)
+    originals = (sknn._fitting._batches.BatchSource.epoch, CompiledNetwork.gradient,
+                 sknn._engine._optimizers._Schedule.step)
 
     def timed(name, function):
         def wrapper(*args, **kwargs):
@@ -94,9 +94,9 @@ def phases(X, y, epochs):
             totals["gather rows"] += time.perf_counter() - start
             yield batch
 
-    sknn._batches.BatchSource.epoch = timed_epoch
+    sknn._fitting._batches.BatchSource.epoch = timed_epoch
     CompiledNetwork.gradient = timed("gradient", originals[1])
-    sknn._optimizers._Schedule.step = timed("optimizer step", originals[2])
+    sknn._engine._optimizers._Schedule.step = timed("optimizer step", originals[2])
     try:
         model = estimator("sknn", epochs)
         with warnings.catch_warnings():
@@ -105,8 +105,8 @@ def phases(X, y, epochs):
             model.fit(X, y)
             seconds = time.perf_counter() - start
     finally:
-        (sknn._batches.BatchSource.epoch, CompiledNetwork.gradient,
-         sknn._optimizers._Schedule.step) = originals
+        (sknn._fitting._batches.BatchSource.epoch, CompiledNetwork.gradient,
+         sknn._engine._optimizers._Schedule.step) = originals
     fit_ms = seconds / epochs * 1e3
     lines = [f"phases of sknn's batches, ms per epoch (no profiler; fit: {fit_ms:.1f})"]
     lines += [f"  {name:<16} {total / epochs * 1e3:8.1f}" for name, total in totals.items()]
@@ -117,8 +117,8 @@ def phases(X, y, epochs):
 
 def replayed_phases(X, y, epochs, hidden=128):
     """Milliseconds per epoch of each phase, replayed phase by phase (best of ``epochs``)."""
-    from sknn import _cpu
-    from sknn._cpu._dense import activate, bias_gradient, differentiate, output_delta
+    from sknn._engine import _cpu
+    from sknn._engine._cpu._dense import activate, bias_gradient, differentiate, output_delta
 
     batch, codes = 128, _cpu.ACTIVATION_CODES
     rng = np.random.default_rng(0)
@@ -204,7 +204,7 @@ def main(argv=None):
 
 def _has_compiled_engine():
     try:
-        import sknn._cpu.network  # noqa: F401
+        import sknn._engine._cpu.network  # noqa: F401
     except ImportError:
         return False
     return True

@@ -1,8 +1,8 @@
-"""``python -m sknn`` and the ``sknn`` console script; see :mod:`sknn._cli`."""
+"""``python -m sknn`` and the ``sknn`` console script; see :mod:`sknn._extras._cli`."""
 
 import sys
 
-from sknn._cli import main
+from sknn._extras._cli import main
 
 __all__ = ["main"]
 

@@ -38,10 +38,10 @@ from skl2onnx.common.data_types import (
     guess_proto_type,
 )
 
-from sknn import _labels
-from sknn._classifier import MLPClassifier
-from sknn._onnx_graph import Graph, network_outputs
-from sknn._regressor import MLPRegressor
+from sknn._estimators import _labels
+from sknn._estimators._classifier import MLPClassifier
+from sknn._extras._onnx_graph import Graph, network_outputs
+from sknn._estimators._regressor import MLPRegressor
 
 __all__ = ["register"]
 

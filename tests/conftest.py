@@ -31,7 +31,7 @@ def _python_handles_ctrl_c():
 def _no_stopped_fit_before():
     """A test that stops a fit with Ctrl-C must not refuse the next test's fit
     (sknn refuses a fit started within 2 s of a stopped one)."""
-    from sknn._interrupt import forget_stopped_fits
+    from sknn._fitting._interrupt import forget_stopped_fits
 
     forget_stopped_fits()
     yield

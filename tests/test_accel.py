@@ -157,7 +157,7 @@ def test_skl2onnx_imported_under_accel_converts_both_kinds_of_model(tmp_path):
     assert lines[1] == "sklearn.neural_network._multilayer_perceptron True True"
     # skl2onnx keyed its own converter on scikit-learn's class, sknn's on the others
     assert lines[2] == str(sorted(["sklearn.neural_network._multilayer_perceptron",
-                                   "sknn._classifier", "sknn.accel"]))
+                                   "sknn", "sknn.accel"]))
 
 
 def test_load_ext_in_ipython():
@@ -239,7 +239,7 @@ def test_options_from_the_environment(monkeypatch):
         assert settings.dtype == "float64"
 
 
-@pytest.mark.skipif(sknn._device.gpu_available(), reason="this machine has a GPU")
+@pytest.mark.skipif(sknn._arrays._device.gpu_available(), reason="this machine has a GPU")
 def test_gpu_asked_for_without_one_runs_on_the_cpu(iris):
     with pytest.warns(FallbackWarning, match="runs? on the CPU"):
         with sknn.accel.enabled(device="cuda") as settings:

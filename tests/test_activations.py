@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from sknn._activations import ACTIVATIONS, DERIVATIVES, NEEDS_PREACTIVATION
-from sknn._backend import to_numpy
+from sknn._engine._activations import ACTIVATIONS, DERIVATIVES, NEEDS_PREACTIVATION
+from sknn._arrays._backend import to_numpy
 from _reference import ACTIVATION_DEFINITIONS
 
 DEFINITIONS = ACTIVATION_DEFINITIONS

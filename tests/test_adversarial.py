@@ -25,10 +25,11 @@ from numpy.testing import assert_array_equal
 from sklearn.neural_network import MLPClassifier as SKLearnMLPClassifier
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sknn import MLPClassifier, MLPRegressor, _cpu
-from sknn._backend import to_numpy
-from sknn._optimizers import _inverse_scaling
-from sknn._summary import network_summary
+from sknn import MLPClassifier, MLPRegressor
+from sknn._engine import _cpu
+from sknn._arrays._backend import to_numpy
+from sknn._engine._optimizers import _inverse_scaling
+from sknn._estimators._summary import network_summary
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),

@@ -24,11 +24,11 @@ from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, cross_validate
 
-import sknn._engine
-import sknn._interrupt
+import sknn._engine._choice
+import sknn._fitting._interrupt
 from sknn import MLPClassifier, MLPRegressor
-from sknn._cpu.network import CompiledNetwork
-from sknn._network import Network
+from sknn._engine._cpu.network import CompiledNetwork
+from sknn._engine._network import Network
 
 pytestmark = pytest.mark.skipif(
     sys.platform == "win32", reason="sends POSIX signals (SIGINT with os.kill, SA_RESTART)"
@@ -48,7 +48,7 @@ def iris():
 def engine(request, monkeypatch):
     """The network class that trains dense NumPy data (the portable one when asked)."""
     if request.param == "portable":
-        monkeypatch.setattr(sknn._engine, "CompiledNetwork", Network)
+        monkeypatch.setattr(sknn._engine._choice, "CompiledNetwork", Network)
         return Network
     return CompiledNetwork
 
@@ -323,11 +323,11 @@ def test_an_lbfgs_fit_after_a_stopped_fit_is_refused_too(iris, monkeypatch):
 def test_a_fit_started_later_trains_normally(iris, monkeypatch):
     X, y = iris
     now = [1000.0]
-    monkeypatch.setattr(sknn._interrupt, "_clock", lambda: now[0])
+    monkeypatch.setattr(sknn._fitting._interrupt, "_clock", lambda: now[0])
     PressDuringBatch(monkeypatch, CompiledNetwork, at=11, action=press_in_process())
     with pytest.warns(UserWarning, match="interrupted"):
         model(MLPClassifier).fit(X, y)
-    now[0] += sknn._interrupt.FOLLOW_SECONDS + 0.01
+    now[0] += sknn._fitting._interrupt.FOLLOW_SECONDS + 0.01
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         later = model(MLPClassifier, max_iter=3).fit(X, y)

@@ -16,7 +16,7 @@ from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 
 from sknn import MLPClassifier, MLPRegressor
-from sknn._backend import to_numpy
+from sknn._arrays._backend import to_numpy
 
 StrictArray = type(xps.asarray(0.0))
 

@@ -13,9 +13,9 @@ import pytest
 
 from _idx import write_fashion_mnist
 from sknn.__main__ import main
-from sknn._cli import build_parser, parse_args, recipe_from
-from sknn._params import STOCHASTIC_SOLVERS
-from sknn._summary import count_parameters, layer_table
+from sknn._extras._cli import build_parser, parse_args, recipe_from
+from sknn._estimators._params import STOCHASTIC_SOLVERS
+from sknn._estimators._summary import count_parameters, layer_table
 from sknn.datasets import FASHION_MNIST_DIR, FASHION_MNIST_RECIPE
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -371,7 +371,7 @@ def test_device_cuda_without_a_gpu_exits_with_status_2(capsys, monkeypatch):
 
 @pytest.mark.gpu
 def test_device_cuda_trains_on_the_gpu(capsys):
-    from sknn._device import gpu_available
+    from sknn._arrays._device import gpu_available
 
     if not gpu_available():
         pytest.skip("needs CuPy and an NVIDIA GPU")

@@ -1,4 +1,4 @@
-"""The compiled CPU engine (sknn._cpu) computes what the portable engine computes.
+"""The compiled CPU engine (sknn._engine._cpu) computes what the portable engine computes.
 
 The gradient of every activation and loss is checked against finite
 differences for both engines in test_gradients.py; here: which engine runs
@@ -14,14 +14,15 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from sknn import MLPClassifier, MLPRegressor, _cpu
-from sknn._backend import to_numpy
-from sknn._cpu.network import CompiledNetwork
-from sknn._engine import make_network
-from sknn._layout import ParameterLayout
-from sknn._network import FlatParameters, Network
-from sknn._optimizers import SGD, Adam, AdamW, RMSProp
-from sknn._prediction import validated_input
+from sknn import MLPClassifier, MLPRegressor
+from sknn._engine import _cpu
+from sknn._arrays._backend import to_numpy
+from sknn._engine._cpu.network import CompiledNetwork
+from sknn._engine._choice import make_network
+from sknn._engine._layout import ParameterLayout
+from sknn._engine._network import FlatParameters, Network
+from sknn._engine._optimizers import SGD, Adam, AdamW, RMSProp
+from sknn._engine._prediction import validated_input
 
 LAYOUT = ParameterLayout([6, 8, 5, 3])
 

@@ -17,15 +17,15 @@ import scipy.special
 from numpy.testing import assert_array_equal
 from sklearn.neural_network._base import inplace_exp, inplace_softmax
 
-from sknn._activations import ACTIVATIONS, DERIVATIVES
-from sknn._cpu import ACTIVATION_CODES
-from sknn._cpu._dense import activate, bias_gradient, differentiate, output_delta
-from sknn._cpu.network import CompiledNetwork
-from sknn._layout import ParameterLayout
-from sknn._network import FlatParameters, Network
+from sknn._engine._activations import ACTIVATIONS, DERIVATIVES
+from sknn._engine._cpu import ACTIVATION_CODES
+from sknn._engine._cpu._dense import activate, bias_gradient, differentiate, output_delta
+from sknn._engine._cpu.network import CompiledNetwork
+from sknn._engine._layout import ParameterLayout
+from sknn._engine._network import FlatParameters, Network
 
 DTYPES = [np.float32, np.float64]
-# Activations whose compiled result has the bits of sknn/_activations.py on NumPy.
+# Activations whose compiled result has the bits of sknn/_engine/_activations.py on NumPy.
 EXACT = ["identity", "relu", "leaky_relu", "tanh", "elu", "gelu", "softplus"]
 LOGISTIC_ULP = 4  # the most measured between NumPy's exp and the C library's, in expit
 

@@ -12,9 +12,9 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
-import sknn._device
+import sknn._arrays._device
 from sknn import MLPClassifier, MLPRegressor
-from sknn._device import gpu_available
+from sknn._arrays._device import gpu_available
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -398,9 +398,9 @@ def fake_gpu(monkeypatch):
     xps = pytest.importorskip("array_api_strict")
     device = xps.Device("device1")
     strict = type(xps.asarray(0.0))
-    monkeypatch.setattr(sknn._device, "cuda_namespace", lambda index: (xps, device))
+    monkeypatch.setattr(sknn._arrays._device, "cuda_namespace", lambda index: (xps, device))
     monkeypatch.setattr(
-        sknn._device, "is_gpu_array", lambda X: isinstance(X, strict) and X.device == device
+        sknn._arrays._device, "is_gpu_array", lambda X: isinstance(X, strict) and X.device == device
     )
     return strict
 

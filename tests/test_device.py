@@ -18,10 +18,10 @@ import pytest
 from sklearn.base import clone
 from sklearn.datasets import load_iris, make_regression
 
-import sknn._device
+import sknn._arrays._device
 from sknn import MLPClassifier, MLPRegressor
-from sknn._backend import to_numpy
-from sknn._prediction import weights_on
+from sknn._arrays._backend import to_numpy
+from sknn._engine._prediction import weights_on
 
 DEVICE1 = xps.Device("device1")
 StrictArray = type(xps.asarray(0.0))
@@ -32,9 +32,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 @pytest.fixture
 def fake_gpu(monkeypatch):
     """GPU 0 is array-api-strict's 'device1'; its arrays count as GPU arrays."""
-    monkeypatch.setattr(sknn._device, "cuda_namespace", lambda index: (xps, DEVICE1))
+    monkeypatch.setattr(sknn._arrays._device, "cuda_namespace", lambda index: (xps, DEVICE1))
     monkeypatch.setattr(
-        sknn._device, "is_gpu_array", lambda X: isinstance(X, StrictArray) and X.device == DEVICE1
+        sknn._arrays._device, "is_gpu_array", lambda X: isinstance(X, StrictArray) and X.device == DEVICE1
     )
 
 
@@ -44,7 +44,7 @@ def no_gpu(monkeypatch):
     def missing(index):
         raise ImportError("no CuPy here")
 
-    monkeypatch.setattr(sknn._device, "cuda_namespace", missing)
+    monkeypatch.setattr(sknn._arrays._device, "cuda_namespace", missing)
 
 
 @pytest.fixture(scope="module")
@@ -138,13 +138,13 @@ def test_cpu_device_trains_gpu_input_with_numpy(fake_gpu, iris):
 def test_numpy_predictions_of_a_gpu_model_reuse_one_weight_copy(fake_gpu, iris):
     X, y = iris
     gpu = MLPClassifier(hidden_layer_sizes=(8,), max_iter=10, random_state=0).fit(on_gpu(X), y)
-    first = weights_on(gpu, sknn._backend.numpy_namespace, "cpu", np.float64)
+    first = weights_on(gpu, sknn._arrays._backend.numpy_namespace, "cpu", np.float64)
     gpu.predict(X)
     gpu.predict_proba(X)
-    again = weights_on(gpu, sknn._backend.numpy_namespace, "cpu", np.float64)
+    again = weights_on(gpu, sknn._arrays._backend.numpy_namespace, "cpu", np.float64)
     assert all(a is b for a, b in zip(first[0] + first[1], again[0] + again[1]))
     gpu.partial_fit(on_gpu(X), y)  # new weights: a new copy, with the new values
-    moved = weights_on(gpu, sknn._backend.numpy_namespace, "cpu", np.float64)
+    moved = weights_on(gpu, sknn._arrays._backend.numpy_namespace, "cpu", np.float64)
     assert moved[0][0] is not first[0][0]
     np.testing.assert_array_equal(moved[0][0], to_numpy(gpu.coefs_[0]))
 
@@ -174,7 +174,7 @@ def test_gpu_model_pickles_as_numpy_and_loads_without_a_gpu(fake_gpu, iris, monk
     arrays = host_arrays(state)
     assert arrays and all(type(a) is np.ndarray for a in arrays)
     blob = pickle.dumps(gpu)
-    monkeypatch.setattr(sknn._device, "cuda_namespace", _no_cupy)
+    monkeypatch.setattr(sknn._arrays._device, "cuda_namespace", _no_cupy)
     with pytest.warns(UserWarning, match="predicts on the CPU"):
         loaded = pickle.loads(blob)
     assert all(type(c) is np.ndarray for c in loaded.coefs_)
@@ -223,8 +223,8 @@ def test_real_cuda_lookup_without_cupy_names_the_extras():
     else:
         pytest.skip("CuPy is installed here; tests/test_gpu.py covers this machine")
     with pytest.raises(ImportError, match=r"sknn\[cuda12\].*sknn\[cuda13\]"):
-        sknn._device.cuda_namespace(0)
-    assert not sknn._device.gpu_available()
+        sknn._arrays._device.cuda_namespace(0)
+    assert not sknn._arrays._device.gpu_available()
 
 
 @pytest.mark.parametrize("device", ["gpu", "cuda:", "cuda:x", "CUDA", "cuda:0:1"])
@@ -238,7 +238,7 @@ def test_unknown_device_is_a_clear_value_error(iris, device):
     (None, None), ("cpu", ("cpu", None)), ("cuda", ("cuda", 0)), ("cuda:3", ("cuda", 3)),
 ])
 def test_device_strings(device, parsed):
-    assert sknn._device.parse_device(device) == parsed
+    assert sknn._arrays._device.parse_device(device) == parsed
 
 
 class OutOfMemoryError(Exception):
@@ -258,7 +258,7 @@ def test_out_of_gpu_memory_is_a_memory_error_and_changes_nothing(fake_gpu, iris,
     def full(*args, **kwargs):
         raise OutOfMemoryError("Out of memory allocating 1,073,741,824 bytes")
 
-    monkeypatch.setattr(sknn._network.Network, "gradient", full)
+    monkeypatch.setattr(sknn._engine._network.Network, "gradient", full)
     with pytest.raises(MemoryError, match="smaller batch_size.*device='cpu'"):
         model.fit(X, y)
     with pytest.raises(MemoryError, match="left as it was"):

@@ -10,7 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 import sknn
 from sknn import MLPClassifier, MLPRegressor
-from sknn._split import validation_split
+from sknn._fitting._split import validation_split
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -30,7 +30,7 @@ def test_multiclass_early_stopping_stratifies_its_split(monkeypatch):
         seen["stratify"] = stratify
         return validation_split(n_samples, fraction, stratify, random_state)
 
-    monkeypatch.setattr("sknn._validation.validation_split", recording_split)
+    monkeypatch.setattr("sknn._fitting._validation.validation_split", recording_split)
     MLPClassifier(early_stopping=True, max_iter=3).fit(X, y)
     np.testing.assert_array_equal(seen["stratify"], y)
 
@@ -198,7 +198,7 @@ def test_warnings_come_from_sknn_modules_so_filter_by_category_or_by_sknn():
         warnings.simplefilter("always")
         warnings.filterwarnings("ignore", category=ConvergenceWarning, module="sklearn")
         sk.MLPClassifier(max_iter=2).fit(X, y)  # filtered out
-        MLPClassifier(max_iter=2).fit(X, y)  # not: it comes from sknn._stochastic
+        MLPClassifier(max_iter=2).fit(X, y)  # not: it comes from sknn._fitting._stochastic
     assert [(w.category, w.filename.endswith("_stochastic.py")) for w in caught] == [
         (ConvergenceWarning, True)
     ]

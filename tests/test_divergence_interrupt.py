@@ -10,9 +10,9 @@ import scipy.sparse as sp
 from sklearn.datasets import load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning
 
-import sknn._network
+import sknn._engine._network
 from sknn import MLPClassifier, MLPRegressor
-from sknn._cpu.network import CompiledNetwork
+from sknn._engine._cpu.network import CompiledNetwork
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +143,7 @@ def test_a_custom_sigint_handler_is_left_alone(iris, monkeypatch):
 def test_portable_engine_is_interrupted_the_same_way(iris, monkeypatch):
     X, y = iris
     calls = []
-    original = sknn._network.Network.gradient
+    original = sknn._engine._network.Network.gradient
 
     def gradient(network, *args, **kwargs):
         calls.append(1)
@@ -151,7 +151,7 @@ def test_portable_engine_is_interrupted_the_same_way(iris, monkeypatch):
             os.kill(os.getpid(), signal.SIGINT)
         return original(network, *args, **kwargs)
 
-    monkeypatch.setattr(sknn._network.Network, "gradient", gradient)
+    monkeypatch.setattr(sknn._engine._network.Network, "gradient", gradient)
     model = MLPClassifier(hidden_layer_sizes=(8,), batch_size=20, max_iter=50, random_state=0)
     with pytest.warns(UserWarning, match="after 1 complete epoch"):
         model.fit(sp.csr_matrix(X), y)  # sparse input takes the portable engine

@@ -19,7 +19,7 @@ from sklearn.datasets import load_digits, make_regression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sknn import MLPClassifier, MLPRegressor
-from sknn._device import gpu_available
+from sknn._arrays._device import gpu_available
 
 pytestmark = [
     pytest.mark.gpu,

@@ -16,12 +16,12 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose
 from sklearn.neural_network import _base as sklearn_base
 
-from sknn._activations import HIDDEN_ACTIVATIONS
+from sknn._engine._activations import HIDDEN_ACTIVATIONS
 from _reference import ACTIVATION_DEFINITIONS
-from sknn._backend import to_numpy
-from sknn._layout import ParameterLayout
-from sknn._cpu.network import CompiledNetwork
-from sknn._network import FlatParameters, Network
+from sknn._arrays._backend import to_numpy
+from sknn._engine._layout import ParameterLayout
+from sknn._engine._cpu.network import CompiledNetwork
+from sknn._engine._network import FlatParameters, Network
 
 N_SAMPLES = 7
 N_FEATURES = 4

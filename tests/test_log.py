@@ -4,8 +4,8 @@ import io
 
 import pytest
 
-from sknn import _log
-from sknn._log import TrainingLog
+from sknn._fitting import _log
+from sknn._fitting._log import TrainingLog
 
 
 class TtyStream(io.StringIO):

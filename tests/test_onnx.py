@@ -23,7 +23,7 @@ import sknn.onnx  # noqa: E402  (registers the converters)
 from skl2onnx import convert_sklearn, to_onnx  # noqa: E402
 from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType  # noqa: E402
 from sknn import MLPClassifier, MLPRegressor  # noqa: E402
-from sknn._activations import HIDDEN_ACTIVATIONS  # noqa: E402
+from sknn._engine._activations import HIDDEN_ACTIVATIONS  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

@@ -12,9 +12,9 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
 
-from sknn._backend import to_numpy
-from sknn._layout import ParameterLayout
-from sknn._optimizers import SGD, Adam, AdamW, RMSProp
+from sknn._arrays._backend import to_numpy
+from sknn._engine._layout import ParameterLayout
+from sknn._engine._optimizers import SGD, Adam, AdamW, RMSProp
 
 LR = 0.05
 MOMENTUM = 0.9

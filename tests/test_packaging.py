@@ -82,12 +82,12 @@ def test_sdist_holds_every_source_of_the_build(sdist):
     }
 
     assert {
-        "sknn/_cpu/kernels.h",
-        "sknn/_cpu/kernels_real.h",
-        "sknn/_cpu/kernels.pxd",
-        "sknn/_cpu/_dense.pyx",
-        "sknn/_cpu/_steps.pyx",
-        "sknn/_cpu/_data.pyx",
+        "sknn/_engine/_cpu/kernels.h",
+        "sknn/_engine/_cpu/kernels_real.h",
+        "sknn/_engine/_cpu/kernels.pxd",
+        "sknn/_engine/_cpu/_dense.pyx",
+        "sknn/_engine/_cpu/_steps.pyx",
+        "sknn/_engine/_cpu/_data.pyx",
     } <= package
     assert package - files == set()
     assert {
@@ -117,7 +117,7 @@ def test_wheel_holds_the_compiled_engine_and_no_generated_c(wheel):
     compiled = {
         Path(name).name.split(".")[0]
         for name in names
-        if name.startswith("sknn/_cpu/") and name.endswith(COMPILED_SUFFIXES)
+        if name.startswith("sknn/_engine/_cpu/") and name.endswith(COMPILED_SUFFIXES)
     }
 
     assert compiled == {p.stem for p in (ROOT / "sknn" / "_cpu").glob("*.pyx")}
@@ -178,7 +178,7 @@ def test_wheel_installs_without_a_compiler_and_runs(wheel, tmp_path):
         [
             python,
             "-c",
-            "import sknn, sknn._cpu._dense as d; print(sknn.__file__); print(d.__file__)",
+            "import sknn, sknn._engine._cpu._dense as d; print(sknn.__file__); print(d.__file__)",
         ],
         env=env,
         cwd=tmp_path,

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from sknn._device import gpu_available
+from sknn._arrays._device import gpu_available
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [

@@ -20,11 +20,11 @@ from sklearn.neural_network import MLPClassifier as SklearnClassifier
 from sklearn.neural_network import MLPRegressor as SklearnRegressor
 
 from sknn import MLPClassifier, MLPRegressor
-from sknn._cpu._sparse import CSRRows
-from sknn._cpu.network import CompiledNetwork
-from sknn._layout import ParameterLayout
-from sknn._network import FlatParameters, Network
-from sknn._prediction import prediction_network
+from sknn._engine._cpu._sparse import CSRRows
+from sknn._engine._cpu.network import CompiledNetwork
+from sknn._engine._layout import ParameterLayout
+from sknn._engine._network import FlatParameters, Network
+from sknn._engine._prediction import prediction_network
 
 
 def twins(dtype, estimator="classifier", activation="relu", seed=0):

@@ -52,7 +52,7 @@ def test_fitting_starts_no_threads_of_its_own():
 
 
 def test_lbfgs_keeps_blas_other_than_numpys_to_one_thread():
-    from sknn._threads import _numpy_blas, other_blas_single_threaded
+    from sknn._engine._threads import _numpy_blas, other_blas_single_threaded
 
     def threads():
         return {p["filepath"]: p["num_threads"] for p in threadpool_info()

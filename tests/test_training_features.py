@@ -12,10 +12,10 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from _reference import ACTIVATION_DEFINITIONS
 from sknn import MLPClassifier, MLPRegressor
-from sknn._init import initial_parameters
-from sknn._layout import ParameterLayout
-from sknn._cpu.network import CompiledNetwork
-from sknn._network import FlatParameters, Network
+from sknn._engine._init import initial_parameters
+from sknn._engine._layout import ParameterLayout
+from sknn._engine._cpu.network import CompiledNetwork
+from sknn._engine._network import FlatParameters, Network
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

@@ -26,7 +26,7 @@ from abc import ABCMeta
 from sklearn.neural_network import _multilayer_perceptron as _sklearn_mlp
 
 import sknn
-from sknn import _convert
+from sknn._estimators import _convert
 from sknn.accel import _report
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import sklearn.neural_network
 from sklearn.neural_network import _multilayer_perceptron
 
-from sknn._device import gpu_available, parse_device, wants_gpu
+from sknn._arrays._device import gpu_available, parse_device, wants_gpu
 from sknn.accel import _estimators, _onnx_hook, _report
 
 MODULES = (sklearn.neural_network, _multilayer_perceptron)

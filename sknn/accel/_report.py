@@ -12,7 +12,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sknn._device import device_name
+from sknn._arrays._device import device_name
 
 _lock = threading.Lock()
 _tallies = {}  # (class name, method, where) -> Tally
