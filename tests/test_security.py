@@ -52,7 +52,7 @@ def test_the_check_sees_the_whole_package():
     names = {p.relative_to(PACKAGE).as_posix() for p in SOURCES}
     every_layer = {
         "datasets.py", "accel/_install.py", "_extras/_cli.py", "_estimators/_classifier.py",
-        "_fitting/_problem.py", "_engine/_network.py", "_engine/_cpu/_dense.pyx",
+        "_fitting/_fit_data.py", "_engine/_network.py", "_engine/_cpu/_dense.pyx",
         "_arrays/_device.py",
     }
     assert every_layer <= names

@@ -11,25 +11,23 @@ from abc import ABC, abstractmethod
 import array_api_compat
 import numpy as np
 from sklearn import get_config
-from sklearn.base import BaseEstimator, _fit_context, is_classifier
+from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from sknn._arrays._backend import (
-    device_of, is_sparse, move_to, namespace_of, numpy_namespace, to_numpy,
+    device_of, is_sparse, move_to, namespace_of, numpy_namespace,
 )
 from sknn._arrays._device import (
-    data_target, is_out_of_memory, memory_error, prediction_target, target_for,
+    data_target, is_out_of_memory, memory_error, prediction_target,
     warn_if_moved_to_cpu,
 )
-from sknn._fitting._problem import Problem, on_compute_device, validated_fit_data
+from sknn._fitting._fit_data import prepare_fit_data
 from sknn._arrays._host import host_state
 from sknn._fitting._batches import BatchSource
 from sknn._engine._init import initial_parameters
-from sknn._engine._layout import ParameterLayout
 from sknn._fitting._interrupt import refuse_after_a_stopped_fit
 from sknn._fitting._lbfgs import fit_lbfgs
-from sknn._engine._losses import loss_value_type
 from sknn._fitting._log import TrainingLog
 from sknn._engine._choice import PREDICTION_ROWS, in_compute_layout, make_network
 from sknn._engine._prediction import (
@@ -48,7 +46,6 @@ from sknn._estimators._params import (
     hidden_layer_sizes,
     init_activations,
 )
-from sknn._fitting._sample_weight import check_sample_weight, combine_weights
 from sknn._fitting._validation import ValidationMonitor, scores_are_minus_the_loss, validation_set
 from sknn._fitting._state import commit_state, initial_state, state_from
 from sknn._fitting._stochastic import StoppingRule, fit_epochs
@@ -161,7 +158,13 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         hidden_activations(self, len(hidden_sizes))
         dropout_rates(self, len(hidden_sizes))
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
-        problem = self._problem(X, y, sample_weight, hidden_sizes, first_pass, incremental, classes)
+        problem = prepare_fit_data(
+            self, X, y, sample_weight, hidden_sizes, reset=first_pass,
+            encode_targets=lambda y_host: self._encode_targets(
+                y_host, first_pass, incremental, classes
+            ),
+            class_weights=lambda y_host, coding: self._class_weights(y_host, coding, incremental),
+        )
         random_state = check_random_state(self.random_state)
         params = self._starting_parameters(problem, first_pass, random_state)
         validation = validation_set(self, problem, random_state, incremental, validation_data)
@@ -176,29 +179,6 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         _check_finite(problem.xp, params.flat)
         commit_state(self, problem.layout, params, state, optimizer, problem.coding)
         return self
-
-    def _problem(self, X, y, given_weight, hidden_sizes, first_pass, incremental, classes):
-        """The validated data of this fit, moved once to the namespace and device
-        of the ``device`` parameter, in its float dtype."""
-        xp, device = target_for(self.device, X)
-        X, y = validated_fit_data(self, X, y, first_pass)
-        X = on_compute_device(X, xp, device, self.dtype)
-        y_host = to_numpy(y)
-        Y_host, coding = self._encode_targets(y_host, first_pass, incremental, classes)
-        Y_host = np.require(Y_host, requirements=["C", "A"])  # what the compiled engine reads
-        sample_weight = combine_weights(
-            check_sample_weight(given_weight, X.shape[0]),
-            self._class_weights(y_host, coding, incremental),
-            "sample_weight",
-        )
-        layout = ParameterLayout([X.shape[1], *hidden_sizes, Y_host.shape[1]])
-        Y_dtype = X.dtype if Y_host.dtype.kind == "f" else None  # 0/1 targets stay uint8
-        weight_dtype = None if given_weight is None else getattr(given_weight, "dtype", "float64")
-        loss_type = loss_value_type(is_classifier(self), X.dtype, y_host.dtype, weight_dtype)
-        return Problem(
-            xp, device, layout, X, move_to(Y_host, xp, device, Y_dtype), y_host,
-            move_to(sample_weight, xp, device, X.dtype), coding, loss_type,
-        )
 
     def _starting_parameters(self, problem, first_pass, random_state):
         """Initial weights on a first fit, else the fitted ones, in a new flat buffer."""

@@ -22,7 +22,7 @@ from sknn._engine._prediction import validated_input
 from sknn._fitting._batches import take_rows
 from sknn._engine._choice import in_compute_layout
 from sknn._engine._network import FlatParameters
-from sknn._fitting._sample_weight import check_sample_weight, combine_weights
+from sknn._fitting._fit_data import check_sample_weight, combine_weights
 from sknn._fitting._split import validation_split
 from sknn._fitting._state import attach_network
 
