@@ -68,7 +68,11 @@ def extension(name):
         f"sknn._engine._cpu.{name}",
         [f"sknn/_engine/_cpu/{name}.pyx"],
         include_dirs=["sknn/_engine/_cpu", numpy.get_include()],
-        depends=["sknn/_engine/_cpu/kernels.h", "sknn/_engine/_cpu/kernels_real.h", "sknn/_engine/_cpu/kernels.pxd"],
+        depends=[
+            "sknn/_engine/_cpu/kernels.h",
+            "sknn/_engine/_cpu/kernels_real.h",
+            "sknn/_engine/_cpu/kernels.pxd",
+        ],
         define_macros=[("NPY_NO_DEPRECATED_API", NUMPY_API), ("NPY_TARGET_VERSION", NUMPY_API)],
     )
 

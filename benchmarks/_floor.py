@@ -11,6 +11,8 @@ implementation of the same arithmetic on this BLAS can beat; the ratio of
 sknn's time to it says how much time goes outside the products.
 """
 
+import itertools
+
 import numpy as np
 
 
@@ -39,7 +41,7 @@ class MatmulFloor:
         X = np.ascontiguousarray(X)
         n_rows = X.shape[0]
         if self.early_stopping:
-            n_rows -= int(round(self.validation_fraction * n_rows))
+            n_rows -= round(self.validation_fraction * n_rows)
         batch = min(200, n_rows) if self.batch_size == "auto" else self.batch_size
         widths = (X.shape[1], *self.hidden_layer_sizes, len(np.unique(y)))
         products = _Products(widths, batch, X.dtype)
@@ -59,7 +61,7 @@ class _Products:
 
     def __init__(self, widths, batch, dtype):
         rng = np.random.default_rng(0)
-        pairs = list(zip(widths[:-1], widths[1:]))
+        pairs = list(itertools.pairwise(widths))
         self.weights = [rng.standard_normal(shape).astype(dtype) * 0.05 for shape in pairs]
         self.activations = [np.empty((batch, fan_out), dtype) for _, fan_out in pairs]
         self.deltas = [np.empty((batch, fan_out), dtype) for _, fan_out in pairs]
@@ -69,7 +71,7 @@ class _Products:
         """The forward products, then the gradients and deltas, of one batch."""
         n, last = X.shape[0], len(self.weights) - 1
         A = X
-        for W, Z in zip(self.weights, self.activations):
+        for W, Z in zip(self.weights, self.activations, strict=True):
             np.matmul(A, W, out=Z[:n])
             A = Z[:n]
         D = self.activations[last][:n]  # stands in for the output delta

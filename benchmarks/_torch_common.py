@@ -3,6 +3,8 @@
 torch is imported only when a model is built, so the suite runs without it.
 """
 
+import itertools
+
 from sklearn.metrics import accuracy_score, r2_score
 
 # scikit-learn's activation names -> torch.nn modules (built when used).
@@ -63,7 +65,7 @@ class TorchMLPBase:
 
         widths = (n_features, *self.hidden_layer_sizes)
         layers = []
-        for fan_in, fan_out in zip(widths[:-1], widths[1:]):
+        for fan_in, fan_out in itertools.pairwise(widths):
             layers += [torch.nn.Linear(fan_in, fan_out), ACTIVATIONS[self.activation](torch.nn)]
         layers.append(torch.nn.Linear(widths[-1], n_outputs))
         return torch.nn.Sequential(*layers)

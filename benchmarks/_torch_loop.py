@@ -15,6 +15,7 @@ import numpy as np
 
 from _torch_common import TorchMLPBase
 
+
 def unavailable_reason():
     """Why the PyTorch rows cannot run (a string), or None when they can."""
     try:

@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-import sknn._fitting._batches
 import sknn._engine._choice
 import sknn._engine._optimizers
+import sknn._fitting._batches
 from run import machine_description
 from sknn import MLPClassifier
 from sknn._engine._network import Network

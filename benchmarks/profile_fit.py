@@ -67,8 +67,8 @@ def profile(library, X, y, epochs, top):
 
 def phases(X, y, epochs):
     """Milliseconds per epoch of each phase of sknn's batches (no profiler)."""
-    import sknn._fitting._batches
     import sknn._engine._optimizers
+    import sknn._fitting._batches
     from sknn._engine._cpu.network import CompiledNetwork
 
     totals = {"gather rows": 0.0, "gradient": 0.0, "optimizer step": 0.0}
@@ -117,8 +117,9 @@ def phases(X, y, epochs):
 
 def replayed_phases(X, y, epochs, hidden=128):
     """Milliseconds per epoch of each phase, replayed phase by phase (best of ``epochs``)."""
-    from sknn._engine import _cpu
     from sknn._engine._cpu._dense import activate, bias_gradient, differentiate, output_delta
+
+    from sknn._engine import _cpu
 
     batch, codes = 128, _cpu.ACTIVATION_CODES
     rng = np.random.default_rng(0)

@@ -40,8 +40,8 @@ from skl2onnx.common.data_types import (
 
 from sknn._estimators import _labels
 from sknn._estimators._classifier import MLPClassifier
-from sknn._extras._onnx_graph import Graph, network_outputs
 from sknn._estimators._regressor import MLPRegressor
+from sknn._extras._onnx_graph import Graph, network_outputs
 
 __all__ = ["register"]
 

@@ -144,11 +144,13 @@ def test_skl2onnx_imported_under_accel_converts_both_kinds_of_model(tmp_path):
         "model = MLPClassifier(max_iter=50, random_state=0).fit(X, y)\n"
         "for m in (model, model.to_sklearn()):\n"
         "    onx = to_onnx(m, X[:1].astype(np.float32), options={'zipmap': False})\n"
-        "    s = ort.InferenceSession(onx.SerializeToString(), providers=['CPUExecutionProvider'])\n"
+        "    s = ort.InferenceSession(\n"
+        "        onx.SerializeToString(), providers=['CPUExecutionProvider'])\n"
         "    labels, probabilities = s.run(None, {s.get_inputs()[0].name: X.astype(np.float32)})\n"
         "    print(type(m).__module__, np.array_equal(labels, m.predict(X)),\n"
         "          np.allclose(probabilities, m.predict_proba(X), atol=1e-5))\n"
-        "print(sorted(k.__module__ for k in sklearn_operator_name_map if k.__name__ == 'MLPClassifier'))\n"
+        "print(sorted(k.__module__ for k in sklearn_operator_name_map\n"
+        "             if k.__name__ == 'MLPClassifier'))\n"
     )
     result = run_python("-m", "sknn.accel", str(script))
     assert result.returncode == 0, result.stderr[-3000:]
@@ -156,8 +158,9 @@ def test_skl2onnx_imported_under_accel_converts_both_kinds_of_model(tmp_path):
     assert lines[0] == "sknn.accel True True"
     assert lines[1] == "sklearn.neural_network._multilayer_perceptron True True"
     # skl2onnx keyed its own converter on scikit-learn's class, sknn's on the others
-    assert lines[2] == str(sorted(["sklearn.neural_network._multilayer_perceptron",
-                                   "sknn", "sknn.accel"]))
+    assert lines[2] == str(
+        sorted(["sklearn.neural_network._multilayer_perceptron", "sknn", "sknn.accel"])
+    )
 
 
 def test_load_ext_in_ipython():
@@ -178,21 +181,25 @@ def test_load_ext_in_ipython():
 
 
 def test_note_when_main_imported_scikit_learns_class_first():
-    code = ("import warnings\n"
-            "from sklearn.neural_network import MLPClassifier\n"
-            "import sknn.accel\n"
-            "with warnings.catch_warnings(record=True) as caught:\n"
-            "    warnings.simplefilter('always')\n"
-            "    sknn.accel.install()\n"
-            "print([str(w.message) for w in caught])\n")
+    code = (
+        "import warnings\n"
+        "from sklearn.neural_network import MLPClassifier\n"
+        "import sknn.accel\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    sknn.accel.install()\n"
+        "print([str(w.message) for w in caught])\n"
+    )
     result = run_python("-c", code)
     assert "MLPClassifier in __main__ is scikit-learn's own class" in result.stdout
 
 
 def test_importing_sknn_accel_imports_no_optional_tooling():
-    code = ("import sys, sknn.accel; "
-            "print([m for m in ('skl2onnx', 'onnx', 'IPython', 'cupy') if m in sys.modules],"
-            " sknn.accel.is_installed())")
+    code = (
+        "import sys, sknn.accel; "
+        "print([m for m in ('skl2onnx', 'onnx', 'IPython', 'cupy') if m in sys.modules],"
+        " sknn.accel.is_installed())"
+    )
     assert run_python("-c", code).stdout.strip() == "[] False"
 
 
@@ -241,34 +248,37 @@ def test_options_from_the_environment(monkeypatch):
 
 @pytest.mark.skipif(sknn._arrays._device.gpu_available(), reason="this machine has a GPU")
 def test_gpu_asked_for_without_one_runs_on_the_cpu(iris):
-    with pytest.warns(FallbackWarning, match="runs? on the CPU"):
-        with sknn.accel.enabled(device="cuda") as settings:
-            assert settings.device is None
+    with sknn.accel.enabled(device="cuda") as settings:
+        assert settings.device is None
+        with pytest.warns(FallbackWarning, match="runs? on the CPU"):
             model = sklearn.neural_network.MLPClassifier(max_iter=5).fit(*iris)
-            assert model.device is None
+        assert model.device is None
 
 
 # ----------------------------------------------------- scikit-learn's tools
 def test_clone_get_params_and_grid_search(accel, iris):
     X, y = iris
-    model = sklearn.neural_network.MLPClassifier(hidden_layer_sizes=(8,), max_iter=30,
-                                                 random_state=0)
+    model = sklearn.neural_network.MLPClassifier(
+        hidden_layer_sizes=(8,), max_iter=30, random_state=0
+    )
     assert type(clone(model)) is sknn.accel.MLPClassifier
     assert set(SKLEARN_CLASSIFIER().get_params()) <= set(model.get_params())
     search = GridSearchCV(model, {"alpha": [1e-4, 1e-1]}, cv=3).fit(X, y)
     assert type(search.best_estimator_) is sknn.accel.MLPClassifier
-    reference = GridSearchCV(SKLEARN_CLASSIFIER(hidden_layer_sizes=(8,), max_iter=30,
-                                                random_state=0),
-                             {"alpha": [1e-4, 1e-1]}, cv=3).fit(X, y)
-    np.testing.assert_allclose(search.cv_results_["mean_test_score"],
-                               reference.cv_results_["mean_test_score"])
+    reference = GridSearchCV(
+        SKLEARN_CLASSIFIER(hidden_layer_sizes=(8,), max_iter=30, random_state=0),
+        {"alpha": [1e-4, 1e-1]},
+        cv=3,
+    ).fit(X, y)
+    np.testing.assert_allclose(
+        search.cv_results_["mean_test_score"], reference.cv_results_["mean_test_score"]
+    )
     assert "MLPClassifier  fit                     7" in sknn.accel.report()
 
 
 def test_grid_search_in_worker_processes(accel, iris):
     X, y = iris
-    model = sklearn.neural_network.MLPRegressor(hidden_layer_sizes=(4,), max_iter=5,
-                                                random_state=0)
+    model = sklearn.neural_network.MLPRegressor(hidden_layer_sizes=(4,), max_iter=5, random_state=0)
     search = GridSearchCV(model, {"alpha": [1e-4, 1e-1]}, cv=2, n_jobs=2).fit(X, y)
     assert type(search.best_estimator_) is sknn.accel.MLPRegressor
 
@@ -319,7 +329,7 @@ def test_private_method_of_an_unfitted_model(accel):
     model = sklearn.neural_network.MLPRegressor(hidden_layer_sizes=(3,), random_state=0)
     with pytest.warns(FallbackWarning):
         model._random_state = np.random.RandomState(0)  # scikit-learn's _fit sets it
-    coef, intercept = model._init_coef(4, 3, np.float64)
+    coef, _intercept = model._init_coef(4, 3, np.float64)
     assert type(model) is SKLEARN_REGRESSOR and coef.shape == (4, 3)
     assert model.get_params()["hidden_layer_sizes"] == (3,)
 
@@ -336,8 +346,14 @@ def test_model_assembled_attribute_by_attribute(accel, iris):
     X, y = iris
     reference = SKLEARN_CLASSIFIER(max_iter=20, random_state=0).fit(X, y)
     model = sklearn.neural_network.MLPClassifier(**reference.get_params())
-    for name in ("coefs_", "intercepts_", "n_layers_", "n_outputs_", "out_activation_",
-                 "n_features_in_"):
+    for name in (
+        "coefs_",
+        "intercepts_",
+        "n_layers_",
+        "n_outputs_",
+        "out_activation_",
+        "n_features_in_",
+    ):
         setattr(model, name, getattr(reference, name))
     with pytest.warns(FallbackWarning, match="_label_binarizer is set"):
         model._label_binarizer = reference._label_binarizer
@@ -349,6 +365,7 @@ def test_subclass_overriding_private_methods_is_built_on_scikit_learn(accel, iri
     X, y = iris
     calls = []
     with pytest.warns(FallbackWarning, match="overrides scikit-learn's _init_coef"):
+
         class ZeroBiasMLP(sklearn.neural_network.MLPClassifier):
             def _init_coef(self, fan_in, fan_out, dtype):
                 calls.append((fan_in, fan_out))
@@ -394,5 +411,6 @@ def test_pickle_made_under_accel_loads_without_it(accel, iris, tmp_path):
         "      np.array_equal(model.predict_proba(load_iris(return_X_y=True)[0]), expected))\n"
     )
     result = run_python("-c", code)
-    assert result.stdout.split() == ["sknn.accel", "MLPClassifier", "False", "True", "True"], \
+    assert result.stdout.split() == ["sknn.accel", "MLPClassifier", "False", "True", "True"], (
         result.stderr[-2000:]
+    )

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from sknn._engine._activations import ACTIVATIONS, DERIVATIVES, NEEDS_PREACTIVATION
-from sknn._arrays._backend import to_numpy
 from _reference import ACTIVATION_DEFINITIONS
+from sknn._arrays._backend import to_numpy
+from sknn._engine._activations import ACTIVATIONS, DERIVATIVES, NEEDS_PREACTIVATION
 
 DEFINITIONS = ACTIVATION_DEFINITIONS
 
@@ -161,4 +161,4 @@ def test_logistic_of_large_negative_inputs_does_not_overflow_on_portable_path(dt
 
 
 def test_only_gelu_needs_its_pre_activation():
-    assert NEEDS_PREACTIVATION == {"gelu"}
+    assert {"gelu"} == NEEDS_PREACTIVATION

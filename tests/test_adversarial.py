@@ -26,8 +26,8 @@ from sklearn.neural_network import MLPClassifier as SKLearnMLPClassifier
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sknn import MLPClassifier, MLPRegressor
-from sknn._engine import _cpu
 from sknn._arrays._backend import to_numpy
+from sknn._engine import _cpu
 from sknn._engine._optimizers import _inverse_scaling
 from sknn._estimators._summary import network_summary
 
@@ -150,7 +150,7 @@ def layout(request, tmp_path):
 def assert_same_fit(model, reference):
     """The same network to the bit: weights, curves, counters."""
     for got, expected in zip(model.coefs_ + model.intercepts_,
-                             reference.coefs_ + reference.intercepts_):
+                             reference.coefs_ + reference.intercepts_, strict=True):
         assert got.dtype == expected.dtype
         assert_array_equal(got, expected)
     assert model.n_iter_ == reference.n_iter_
@@ -306,7 +306,7 @@ def test_nan_scores_after_a_usable_one_count_as_no_improvement_and_the_best_is_r
     assert model.best_validation_score_ == 0.5
     first_epoch = small(MLPClassifier, early_stopping=True, max_iter=1,
                         scoring=lambda e, X, y: 0.5).fit(X64, Y_CLASSES)
-    for got, expected in zip(model.coefs_, first_epoch.coefs_):
+    for got, expected in zip(model.coefs_, first_epoch.coefs_, strict=True):
         assert_array_equal(got, expected)
 
 
@@ -355,7 +355,7 @@ def test_zero_weight_batches_train_the_same_in_both_engines(name):
             xps.asarray(X64), xps.asarray(y), sample_weight=xps.asarray(weights))
     assert compiled.n_iter_ == portable.n_iter_
     for a, b in zip(compiled.coefs_ + compiled.intercepts_,
-                    portable.coefs_ + portable.intercepts_):
+                    portable.coefs_ + portable.intercepts_, strict=True):
         np.testing.assert_allclose(to_numpy(b), a, rtol=1e-9, atol=1e-12)
 
 
@@ -373,7 +373,7 @@ def test_lbfgs_trains_on_mostly_zero_weights_as_on_the_weighted_rows():
     kept = np.flatnonzero(weights)
     model = small(MLPRegressor, solver="lbfgs", max_iter=10).fit(X64, Y_REAL, sample_weight=weights)
     only = small(MLPRegressor, solver="lbfgs", max_iter=10).fit(X64[kept], Y_REAL[kept])
-    for a, b in zip(model.coefs_, only.coefs_):
+    for a, b in zip(model.coefs_, only.coefs_, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9)
 
 
@@ -401,7 +401,7 @@ def _validation_rows(model):
         return 0.0
 
     model.set_params(scoring=record).fit(X64, Y_REAL)
-    return [int(np.flatnonzero((X64 == row).all(axis=1))[0]) for row in seen[0]]
+    return [int(np.flatnonzero((row == X64).all(axis=1))[0]) for row in seen[0]]
 
 
 @pytest.mark.parametrize("weight, message", [
@@ -423,8 +423,14 @@ def test_a_positive_scalar_sample_weight_weighs_every_row_alike():
 # --- §2: class_weight ------------------------------------------------------------------
 
 CLASS_WEIGHT_VALUES = {
-    "negative": ({0: -1.0, 1: 1.0, 2: 1.0}, "the weight of class 0 in class_weight is -1.0, negative"),
-    "NaN": ({0: 1.0, 1: np.nan, 2: 1.0}, "the weight of class 1 in class_weight is nan, not finite"),
+    "negative": (
+        {0: -1.0, 1: 1.0, 2: 1.0},
+        "the weight of class 0 in class_weight is -1.0, negative",
+    ),
+    "NaN": (
+        {0: 1.0, 1: np.nan, 2: 1.0},
+        "the weight of class 1 in class_weight is nan, not finite",
+    ),
     "infinity": ({0: 1.0, 1: 1.0, 2: np.inf}, "class 2 in class_weight is inf, not finite"),
     "all zero": ({0: 0, 1: 0.0, 2: 0}, "every weight in class_weight is 0"),
     "a string": ({0: "heavy", 1: 1.0, 2: 1.0}, "class 0 in class_weight is 'heavy', not a number"),
@@ -437,20 +443,25 @@ CLASS_WEIGHT_VALUES = {
 def test_bad_class_weight_values_are_invalid_parameters(case):
     class_weight, reason = CLASS_WEIGHT_VALUES[case]
     model = small(MLPClassifier, class_weight=class_weight)
-    with pytest.raises(InvalidParameterError, match="The 'class_weight' parameter of "
-                                                    "MLPClassifier must be") as error:
+    with pytest.raises(
+        InvalidParameterError, match="The 'class_weight' parameter of MLPClassifier must be"
+    ) as error:
         model.fit(X64, Y_CLASSES)
     assert reason in str(error.value)
     assert isinstance(error.value, ValueError) and isinstance(error.value, TypeError)
     with pytest.raises(InvalidParameterError, match="class_weight"):
         small(MLPClassifier, class_weight=class_weight).partial_fit(
-            X64, Y_CLASSES, classes=[0, 1, 2])
+            X64, Y_CLASSES, classes=[0, 1, 2]
+        )
 
 
 def test_mistyped_class_weight_keys_are_named():
     model = small(MLPClassifier, class_weight={0: 1.0, "1": 3.0, 2: 1.0})
-    with pytest.raises(ValueError, match=r"class_weight has weights for \['1'\], which are not "
-                                         r"classes of y, and none for the classes \[1\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"class_weight has weights for \['1'\], which are not "
+        r"classes of y, and none for the classes \[1\]",
+    ):
         model.fit(X64, Y_CLASSES)
 
 
@@ -466,8 +477,11 @@ def test_class_weight_for_a_class_the_data_lacks_is_accepted_as_in_scikit_learn(
 def test_class_weight_that_zeroes_every_sample_is_a_clear_error(solver):
     weights = np.where(Y_CLASSES == 0, 1.0, 0.0)  # only class 0 weighs...
     model = small(MLPClassifier, solver=solver, class_weight={0: 0.0, 1: 1.0, 2: 1.0})  # ...0
-    with pytest.raises(ValueError, match=r"weights of the samples \(sample_weight times "
-                                         r"class_weight\) are 0 for every sample"):
+    with pytest.raises(
+        ValueError,
+        match=r"weights of the samples \(sample_weight times "
+        r"class_weight\) are 0 for every sample",
+    ):
         model.fit(X64, Y_CLASSES, sample_weight=weights)
 
 
@@ -475,7 +489,8 @@ def test_class_weight_that_zeroes_a_partial_fit_call_is_a_clear_error():
     only_class_two = Y_CLASSES == 2
     with pytest.raises(ValueError, match=r"\(class_weight\) are 0 for every sample"):
         small(MLPClassifier, class_weight={0: 1.0, 2: 0.0}).partial_fit(
-            X64[only_class_two], Y_CLASSES[only_class_two], classes=[0, 1, 2])
+            X64[only_class_two], Y_CLASSES[only_class_two], classes=[0, 1, 2]
+        )
 
 
 def test_multilabel_targets_take_one_class_weight_dict_per_label():
@@ -522,26 +537,34 @@ def test_the_invscaling_rate_is_scikit_learns_where_it_is_finite():
 MIXED = np.array([1, "cat"] * 48, dtype=object)
 
 
-@pytest.mark.parametrize("call", [
-    "fit object array", "fit pandas", "partial_fit classes list", "partial_fit classes array",
-    "y_val", "score",
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        "fit object array",
+        "fit pandas",
+        "partial_fit classes list",
+        "partial_fit classes array",
+        "y_val",
+        "score",
+    ],
+)
 def test_labels_mixing_strings_and_numbers_are_named(call):
     model = small(MLPClassifier, early_stopping=call == "y_val")
     message = r"mixes strings and numbers .* e\.g\. 'cat' and [01]: labels must be all strings"
+    calls = {
+        "fit object array": lambda: model.fit(X64, MIXED),
+        "fit pandas": lambda: model.fit(X64, pd.Series(MIXED)),
+        "partial_fit classes list": lambda: model.partial_fit(
+            X64, Y_CLASSES % 2, classes=[0, 1, "cat"]
+        ),
+        "partial_fit classes array": lambda: model.partial_fit(
+            X64, MIXED, classes=np.array([1, "cat"], dtype=object)
+        ),
+        "y_val": lambda: model.fit(X64, Y_CLASSES % 2, X_val=X64[:10], y_val=MIXED[:10]),
+        "score": lambda: model.fit(X64, Y_CLASSES % 2).score(X64, MIXED),
+    }
     with pytest.raises(ValueError, match=rf"^(y|y_val|classes) {message}"):
-        if call == "fit object array":
-            model.fit(X64, MIXED)
-        elif call == "fit pandas":
-            model.fit(X64, pd.Series(MIXED))
-        elif call == "partial_fit classes list":
-            model.partial_fit(X64, Y_CLASSES % 2, classes=[0, 1, "cat"])
-        elif call == "partial_fit classes array":
-            model.partial_fit(X64, MIXED, classes=np.array([1, "cat"], dtype=object))
-        elif call == "y_val":
-            model.fit(X64, Y_CLASSES % 2, X_val=X64[:10], y_val=MIXED[:10])
-        else:
-            model.fit(X64, Y_CLASSES % 2).score(X64, MIXED)
+        calls[call]()
 
 
 def test_labels_numpy_turns_into_strings_still_fit_as_in_scikit_learn():
@@ -592,14 +615,22 @@ def test_scikit_learn_predicts_with_the_changed_activation():
 # --- §2: hidden_layer_sizes ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("sizes, culprit", [
-    ((5.7,), "5.7"), ([True], "True"), (5.0, "5.0"), ((4, np.float64(3.0)), "3.0"),
-    (("5",), "'5'"), ((np.bool_(True),), "True"),
-])
+@pytest.mark.parametrize(
+    "sizes, culprit",
+    [
+        ((5.7,), "5.7"),
+        ([True], "True"),
+        (5.0, "5.0"),
+        ((4, np.float64(3.0)), "3.0"),
+        (("5",), "'5'"),
+        ((np.bool_(True),), "True"),
+    ],
+)
 def test_hidden_layer_sizes_that_are_not_integers_are_refused(sizes, culprit):
     model = small(MLPClassifier, hidden_layer_sizes=sizes)
-    with pytest.raises(InvalidParameterError,
-                       match="'hidden_layer_sizes' parameter of MLPClassifier must be") as error:
+    with pytest.raises(
+        InvalidParameterError, match="'hidden_layer_sizes' parameter of MLPClassifier must be"
+    ) as error:
         model.fit(X64, Y_CLASSES)
     assert culprit in str(error.value)
     assert not hasattr(model, "coefs_")
@@ -620,8 +651,11 @@ def test_a_scorer_returning_no_number_is_named(name, returned):
         return returned
 
     model = small(ESTIMATORS[name], early_stopping=True, scoring=scorer)
-    with pytest.raises(TypeError, match=r"scoring=.*scorer returned .* for the validation "
-                                        r"set; a scorer must return a single number"):
+    with pytest.raises(
+        TypeError,
+        match=r"scoring=.*scorer returned .* for the validation "
+        r"set; a scorer must return a single number",
+    ):
         model.fit(X64, targets(ESTIMATORS[name]))
 
 
@@ -646,6 +680,7 @@ def test_a_scorer_that_writes_into_its_estimator_changes_nothing(name):
 
 # --- a failed fit or partial_fit changes nothing ----------------------------------------
 
+
 def _fit_call(method, X, y, **kwargs):
     return lambda model: getattr(model, method)(X, y, **kwargs)
 
@@ -657,48 +692,99 @@ def _zero_weights_for(validation):
 
 
 FAULTS = {
-    "negative class_weight": (MLPClassifier, {"class_weight": {0: -1.0}},
-                              _fit_call("fit", X64, Y_CLASSES), InvalidParameterError,
-                              "negative"),
-    "NaN class_weight": (MLPClassifier, {"class_weight": {0: np.nan}},
-                         _fit_call("partial_fit", X64, Y_CLASSES), InvalidParameterError,
-                         "not finite"),
-    "mistyped class_weight key": (MLPClassifier, {"class_weight": {"0": 2.0}},
-                                  _fit_call("fit", X64, Y_CLASSES), ValueError,
-                                  "not classes of y"),
-    "mixed labels": (MLPClassifier, {}, _fit_call("partial_fit", X64, MIXED), ValueError,
-                     "mixes strings and numbers"),
-    "mixed y_val": (MLPClassifier, {"early_stopping": True},
-                    _fit_call("fit", X64, Y_CLASSES, X_val=X64[:4], y_val=MIXED[:4]),
-                    ValueError, "y_val mixes"),
-    "float hidden_layer_sizes": (MLPRegressor, {"hidden_layer_sizes": (7.5,)},
-                                 _fit_call("fit", X64, Y_REAL), InvalidParameterError,
-                                 "is not an int"),
-    "one-row X_val": (MLPRegressor, {"early_stopping": True},
-                      _fit_call("fit", X64, Y_REAL, X_val=X64[:1], y_val=Y_REAL[:1]),
-                      ValueError, "is nan in epoch 1"),
-    "scorer returning a string": (MLPClassifier,
-                                  {"early_stopping": True, "scoring": lambda e, X, y: "good"},
-                                  _fit_call("fit", X64, Y_CLASSES), TypeError,
-                                  "a scorer must return a single number"),
-    "NaN in an unaligned X": (MLPRegressor, {},
-                              _fit_call("partial_fit", _unaligned(np.where(X64 > 2, np.nan, X64)),
-                                        Y_REAL), ValueError, "Input X contains NaN"),
-    "NaN in a structured-array X": (MLPClassifier, {},
-                                    _fit_call("fit", _structured_field(
-                                        np.where(X64 > 2, np.nan, X64)), Y_CLASSES),
-                                    ValueError, "Input X contains NaN"),
-    "all-zero sample_weight for partial_fit": (MLPRegressor, {},
-                                               _fit_call("partial_fit", X64, Y_REAL,
-                                                         sample_weight=np.zeros(96)),
-                                               ValueError, "sample_weight sums to zero"),
-    "zero scalar sample_weight": (MLPClassifier, {},
-                                  _fit_call("fit", X64, Y_CLASSES, sample_weight=0.0),
-                                  ValueError, "sample_weight sums to zero"),
-    "all-zero sample_weight_val": (MLPRegressor, {"early_stopping": True},
-                                   _fit_call("fit", X64, Y_REAL, X_val=X64[:8],
-                                             y_val=Y_REAL[:8], sample_weight_val=np.zeros(8)),
-                                   ValueError, "sample_weight_val sums to zero"),
+    "negative class_weight": (
+        MLPClassifier,
+        {"class_weight": {0: -1.0}},
+        _fit_call("fit", X64, Y_CLASSES),
+        InvalidParameterError,
+        "negative",
+    ),
+    "NaN class_weight": (
+        MLPClassifier,
+        {"class_weight": {0: np.nan}},
+        _fit_call("partial_fit", X64, Y_CLASSES),
+        InvalidParameterError,
+        "not finite",
+    ),
+    "mistyped class_weight key": (
+        MLPClassifier,
+        {"class_weight": {"0": 2.0}},
+        _fit_call("fit", X64, Y_CLASSES),
+        ValueError,
+        "not classes of y",
+    ),
+    "mixed labels": (
+        MLPClassifier,
+        {},
+        _fit_call("partial_fit", X64, MIXED),
+        ValueError,
+        "mixes strings and numbers",
+    ),
+    "mixed y_val": (
+        MLPClassifier,
+        {"early_stopping": True},
+        _fit_call("fit", X64, Y_CLASSES, X_val=X64[:4], y_val=MIXED[:4]),
+        ValueError,
+        "y_val mixes",
+    ),
+    "float hidden_layer_sizes": (
+        MLPRegressor,
+        {"hidden_layer_sizes": (7.5,)},
+        _fit_call("fit", X64, Y_REAL),
+        InvalidParameterError,
+        "is not an int",
+    ),
+    "one-row X_val": (
+        MLPRegressor,
+        {"early_stopping": True},
+        _fit_call("fit", X64, Y_REAL, X_val=X64[:1], y_val=Y_REAL[:1]),
+        ValueError,
+        "is nan in epoch 1",
+    ),
+    "scorer returning a string": (
+        MLPClassifier,
+        {"early_stopping": True, "scoring": lambda e, X, y: "good"},
+        _fit_call("fit", X64, Y_CLASSES),
+        TypeError,
+        "a scorer must return a single number",
+    ),
+    "NaN in an unaligned X": (
+        MLPRegressor,
+        {},
+        _fit_call("partial_fit", _unaligned(np.where(X64 > 2, np.nan, X64)), Y_REAL),
+        ValueError,
+        "Input X contains NaN",
+    ),
+    "NaN in a structured-array X": (
+        MLPClassifier,
+        {},
+        _fit_call("fit", _structured_field(np.where(X64 > 2, np.nan, X64)), Y_CLASSES),
+        ValueError,
+        "Input X contains NaN",
+    ),
+    "all-zero sample_weight for partial_fit": (
+        MLPRegressor,
+        {},
+        _fit_call("partial_fit", X64, Y_REAL, sample_weight=np.zeros(96)),
+        ValueError,
+        "sample_weight sums to zero",
+    ),
+    "zero scalar sample_weight": (
+        MLPClassifier,
+        {},
+        _fit_call("fit", X64, Y_CLASSES, sample_weight=0.0),
+        ValueError,
+        "sample_weight sums to zero",
+    ),
+    "all-zero sample_weight_val": (
+        MLPRegressor,
+        {"early_stopping": True},
+        _fit_call(
+            "fit", X64, Y_REAL, X_val=X64[:8], y_val=Y_REAL[:8], sample_weight_val=np.zeros(8)
+        ),
+        ValueError,
+        "sample_weight_val sums to zero",
+    ),
 }
 
 
@@ -716,11 +802,13 @@ def _assert_same(got, expected, where="model"):
             _assert_same(got[key], expected[key], f"{where}.{key}")
     elif isinstance(expected, (list, tuple)):
         assert type(got) is type(expected) and len(got) == len(expected), where
-        for i, (a, b) in enumerate(zip(got, expected)):
+        for i, (a, b) in enumerate(zip(got, expected, strict=True)):
             _assert_same(a, b, f"{where}[{i}]")
     elif isinstance(expected, float) and np.isnan(expected):
         assert np.isnan(got), where
-    elif isinstance(expected, (str, bytes, int, float, type(None), np.generic)) or callable(expected):
+    elif isinstance(expected, (str, bytes, int, float, type(None), np.generic)) or callable(
+        expected
+    ):
         assert got == expected, where
     else:  # an object holding state, such as the optimizer
         assert type(got) is type(expected), where

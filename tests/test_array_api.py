@@ -55,7 +55,7 @@ def _classes(Estimator, y, method):
 def assert_same_model(numpy_model, strict_model):
     assert numpy_model.n_iter_ == strict_model.n_iter_
     for a, b in zip(numpy_model.coefs_ + numpy_model.intercepts_,
-                    strict_model.coefs_ + strict_model.intercepts_):
+                    strict_model.coefs_ + strict_model.intercepts_, strict=True):
         assert isinstance(b, StrictArray)
         np.testing.assert_allclose(to_numpy(b), a, rtol=1e-9, atol=1e-12)
 
@@ -76,12 +76,19 @@ def test_classifier_on_strict_arrays_fits_the_numpy_model(classification, params
     assert_same_model(numpy_model, strict_model)
 
 
-@pytest.mark.parametrize("params", [dict(solver="adam"), dict(solver="lbfgs"), dict(loss="poisson")])
+@pytest.mark.parametrize(
+    "params", [dict(solver="adam"), dict(solver="lbfgs"), dict(loss="poisson")]
+)
 def test_regressor_on_strict_arrays_fits_the_numpy_model(regression, params):
     X, y = regression
     y = np.abs(y) if params.get("loss") == "poisson" else y
     numpy_model, strict_model = fit_numpy_and_strict(
-        MLPRegressor, X, y, hidden_layer_sizes=(10,), max_iter=15, random_state=0,
+        MLPRegressor,
+        X,
+        y,
+        hidden_layer_sizes=(10,),
+        max_iter=15,
+        random_state=0,
         **params,
     )
     assert_same_model(numpy_model, strict_model)
@@ -90,7 +97,10 @@ def test_regressor_on_strict_arrays_fits_the_numpy_model(regression, params):
 @pytest.mark.parametrize("Estimator", [MLPClassifier, MLPRegressor])
 def test_partial_fit_on_strict_arrays_fits_the_numpy_model(classification, Estimator):
     numpy_model, strict_model = fit_numpy_and_strict(
-        Estimator, *classification, method="partial_fit", hidden_layer_sizes=(10,),
+        Estimator,
+        *classification,
+        method="partial_fit",
+        hidden_layer_sizes=(10,),
         random_state=0,
     )
     assert_same_model(numpy_model, strict_model)
@@ -106,9 +116,7 @@ def test_predictions_on_strict_arrays_are_strict_and_equal(classification):
         for method in ("predict", "predict_proba", "predict_log_proba"):
             result = getattr(strict_model, method)(X_strict)
             assert isinstance(result, StrictArray)
-            np.testing.assert_allclose(
-                to_numpy(result), getattr(numpy_model, method)(X), rtol=1e-9
-            )
+            np.testing.assert_allclose(to_numpy(result), getattr(numpy_model, method)(X), rtol=1e-9)
         score = strict_model.score(X_strict, xps.asarray(y))
     assert isinstance(score, float)
     assert score == pytest.approx(numpy_model.score(X, y))

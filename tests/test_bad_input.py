@@ -102,7 +102,7 @@ def test_failed_warm_start_fit_and_partial_fit_change_nothing(case):
     with pytest.raises(error):
         model.partial_fit(X_bad, y_bad, **kwargs)
     np.testing.assert_array_equal(model.predict(X), before)
-    for kept, old in zip(model.coefs_ + model.intercepts_, weights):
+    for kept, old in zip(model.coefs_ + model.intercepts_, weights, strict=True):
         np.testing.assert_array_equal(kept, old)
     assert (model.n_iter_, model.t_, model.loss_curve_, model.n_features_in_) == state
 
@@ -132,7 +132,7 @@ def test_partial_fit_without_classes_on_the_first_call():
 def test_partial_fit_labels_outside_the_fitted_classes_change_nothing():
     model = classifier().partial_fit(X, Y_CLASSES % 2, classes=[0, 1])
     before = model.predict_proba(X)
-    with pytest.raises(ValueError, match="not in `self.classes_`"):
+    with pytest.raises(ValueError, match=r"not in `self\.classes_`"):
         model.partial_fit(X, Y_CLASSES)
     np.testing.assert_array_equal(model.predict_proba(X), before)
 
@@ -178,5 +178,5 @@ def test_overflowing_outputs_are_an_error_not_silent_nans(make):
     model = make().fit(X, y)
     model.coefs_[0][...] = 1e308  # finite weights whose products overflow
     method = model.predict if make is regressor else model.predict_proba
-    with np.errstate(all="ignore"), pytest.raises(ValueError, match="outputs .* not finite"):
+    with np.errstate(all="ignore"), pytest.raises(ValueError, match=r"outputs .* not finite"):
         method(X)

@@ -13,9 +13,9 @@ import pytest
 
 from _idx import write_fashion_mnist
 from sknn.__main__ import main
-from sknn._extras._cli import build_parser, parse_args, recipe_from
 from sknn._estimators._params import STOCHASTIC_SOLVERS
 from sknn._estimators._summary import count_parameters, layer_table
+from sknn._extras._cli import build_parser, parse_args, recipe_from
 from sknn.datasets import FASHION_MNIST_DIR, FASHION_MNIST_RECIPE
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

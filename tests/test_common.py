@@ -2,8 +2,8 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sknn import MLPClassifier, MLPRegressor
 from _float32 import Float32DataClassifier, Float32DataRegressor
+from sknn import MLPClassifier, MLPRegressor
 
 SETTINGS = [
     {},  # the defaults, solver="adam" among them

@@ -15,10 +15,10 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from sknn import MLPClassifier, MLPRegressor
-from sknn._engine import _cpu
 from sknn._arrays._backend import to_numpy
-from sknn._engine._cpu.network import CompiledNetwork
+from sknn._engine import _cpu
 from sknn._engine._choice import make_network
+from sknn._engine._cpu.network import CompiledNetwork
 from sknn._engine._layout import ParameterLayout
 from sknn._engine._network import FlatParameters, Network
 from sknn._engine._optimizers import SGD, Adam, AdamW, RMSProp

@@ -16,10 +16,10 @@ import pytest
 import scipy.special
 from numpy.testing import assert_array_equal
 from sklearn.neural_network._base import inplace_exp, inplace_softmax
+from sknn._engine._cpu._dense import activate, bias_gradient, differentiate, output_delta
 
 from sknn._engine._activations import ACTIVATIONS, DERIVATIVES
 from sknn._engine._cpu import ACTIVATION_CODES
-from sknn._engine._cpu._dense import activate, bias_gradient, differentiate, output_delta
 from sknn._engine._cpu.network import CompiledNetwork
 from sknn._engine._layout import ParameterLayout
 from sknn._engine._network import FlatParameters, Network

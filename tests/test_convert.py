@@ -165,7 +165,7 @@ def test_to_sklearn_sets_what_sklearn_fit_sets(binary, params):
                                        reference.validation_scores_)
         assert type(converted._optimizer) is type(reference._optimizer)
     for ours, theirs in zip(converted.coefs_ + converted.intercepts_,
-                            reference.coefs_ + reference.intercepts_):
+                            reference.coefs_ + reference.intercepts_, strict=True):
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-8)
 
 
@@ -190,7 +190,7 @@ def test_to_sklearn_copies_the_weights(digits):
     model = small(MLPClassifier).fit(X, y)
     converted = model.to_sklearn()
     for ours, theirs in zip(model.coefs_ + model.intercepts_,
-                            converted.coefs_ + converted.intercepts_):
+                            converted.coefs_ + converted.intercepts_, strict=True):
         assert type(theirs) is np.ndarray
         assert not np.shares_memory(ours, theirs)
     before = model.predict_proba(X)
@@ -270,9 +270,9 @@ def test_unfitted_models_do_not_convert(Estimator):
 
 def test_from_sklearn_refuses_other_estimators(digits):
     X, y = digits
-    with pytest.raises(TypeError, match="sklearn.neural_network.MLPClassifier"):
+    with pytest.raises(TypeError, match=r"sklearn\.neural_network\.MLPClassifier"):
         MLPClassifier.from_sklearn(LogisticRegression(max_iter=50).fit(X, y))
-    with pytest.raises(TypeError, match="sklearn.neural_network.MLPRegressor"):
+    with pytest.raises(TypeError, match=r"sklearn\.neural_network\.MLPRegressor"):
         MLPRegressor.from_sklearn(small(sk.MLPClassifier).fit(X, y))
     with pytest.raises(TypeError, match="got sknn"):
         MLPClassifier.from_sklearn(small(MLPClassifier).fit(X, y))
@@ -326,7 +326,10 @@ def test_round_trip(digits, regression, Estimator):
     X, y = digits if Estimator is MLPClassifier else regression
     model = small(Estimator, solver="sgd").fit(X, y)
     back = Estimator.from_sklearn(model.to_sklearn())
-    for ours, theirs in zip(model.coefs_ + model.intercepts_, back.coefs_ + back.intercepts_):
+    ours_and_theirs = zip(
+        model.coefs_ + model.intercepts_, back.coefs_ + back.intercepts_, strict=True
+    )
+    for ours, theirs in ours_and_theirs:
         np.testing.assert_array_equal(ours, theirs)
     for name in ("n_iter_", "t_", "loss_", "loss_curve_", "best_loss_"):
         assert getattr(back, name) == getattr(model, name), name
@@ -351,7 +354,8 @@ def test_partial_fit_continues_on_either_side(digits, solver):
     assert_same_classifier(converted, model, X, rtol=1e-9)
     assert_same_classifier(adopted, reference, X, rtol=1e-9)
     assert adopted.t_ == reference.t_ and adopted.loss_curve_ == pytest.approx(
-        reference.loss_curve_, rel=1e-9)
+        reference.loss_curve_, rel=1e-9
+    )
 
 
 def test_partial_fit_after_from_sklearn_regressor(regression):
@@ -385,7 +389,7 @@ def test_early_stopping_best_weights_travel(binary):
     X, y = binary
     model = small(MLPClassifier, early_stopping=True, max_iter=30).fit(X, y)
     converted = model.to_sklearn()
-    for best, ours in zip(converted._best_coefs, model.coefs_):
+    for best, ours in zip(converted._best_coefs, model.coefs_, strict=True):
         np.testing.assert_array_equal(best, ours)  # the best weights were restored
     back = MLPClassifier.from_sklearn(converted)
     np.testing.assert_array_equal(back._best_params, model._best_params)
@@ -468,8 +472,7 @@ def test_onnx_regressor(regression):
     # skl2onnx returns several outputs as one column: (n_samples * n_outputs, 1).
     model = small(MLPRegressor).fit(X, y)
     run = onnx_session(model.to_sklearn(), X)
-    np.testing.assert_allclose(run(X)[0].reshape(-1, 2), model.predict(X), rtol=1e-5,
-                               atol=1e-5)
+    np.testing.assert_allclose(run(X)[0].reshape(-1, 2), model.predict(X), rtol=1e-5, atol=1e-5)
 
 
 def test_onnx_with_float_tensor_type(digits):
@@ -481,7 +484,8 @@ def test_onnx_with_float_tensor_type(digits):
     model = small(MLPClassifier, solver="lbfgs").fit(X, y)
     converted = model.to_sklearn()
     onx = skl2onnx.convert_sklearn(
-        converted, initial_types=[("X", FloatTensorType([None, X.shape[1]]))],
+        converted,
+        initial_types=[("X", FloatTensorType([None, X.shape[1]]))],
         options={id(converted): {"zipmap": False}},
     )
     session = ort.InferenceSession(onx.SerializeToString(), providers=["CPUExecutionProvider"])

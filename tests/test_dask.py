@@ -207,7 +207,8 @@ def test_incremental_classifier(client, digits, shuffle_blocks):
     manual = model()
     for i in order:
         manual.partial_fit(X[blocks[i]], y[blocks[i]], classes=classes)
-    for got, want in zip(est.coefs_ + est.intercepts_, manual.coefs_ + manual.intercepts_):
+    pairs = zip(est.coefs_ + est.intercepts_, manual.coefs_ + manual.intercepts_, strict=True)
+    for got, want in pairs:
         np.testing.assert_array_equal(got, want)
     np.testing.assert_array_equal(est.loss_curve_, manual.loss_curve_)
 
@@ -248,7 +249,9 @@ def test_incremental_regressor(client):
     for _ in range(2):
         for block in blocks:
             manual.partial_fit(X[block], y[block])
-    for got, want in zip(est.coefs_ + est.intercepts_, manual.coefs_ + manual.intercepts_):
+    for got, want in zip(
+        est.coefs_ + est.intercepts_, manual.coefs_ + manual.intercepts_, strict=True
+    ):
         np.testing.assert_array_equal(got, want)
 
     pred = inc.predict(Xd)

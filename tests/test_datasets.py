@@ -4,9 +4,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _idx import idx_bytes, write_fashion_mnist, write_idx, write_raw
 from sklearn.utils import Bunch
 
+from _idx import idx_bytes, write_fashion_mnist, write_idx, write_raw
 from sknn.datasets import FASHION_MNIST_CLASSES, load_fashion_mnist, read_idx
 
 REAL_DATA = Path("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")

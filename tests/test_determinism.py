@@ -39,7 +39,7 @@ def test_two_fits_in_one_process_are_identical(name):
     first, second = _fit(name), _fit(name)
     assert first.n_iter_ == second.n_iter_
     assert first.loss_curve_ == second.loss_curve_
-    for a, b in zip(_weights(first), _weights(second)):
+    for a, b in zip(_weights(first), _weights(second), strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -53,12 +53,14 @@ def test_fits_in_other_processes_are_identical(tmp_path):
         from test_module import _fit
         for index, name in enumerate({names!r}):
             model = _fit(name)
-            np.savez({str(tmp_path)!r} + f"/model{{index}}.npz", *(model.coefs_ + model.intercepts_))
+            weights = model.coefs_ + model.intercepts_
+            np.savez({str(tmp_path)!r} + f"/model{{index}}.npz", *weights)
     """)
     (tmp_path / "test_module.py").write_text(_module_source())
     for process in range(2):
-        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                                timeout=600)
+        result = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=600
+        )
         assert result.returncode == 0, result.stderr
         for index in range(len(names)):
             (tmp_path / f"model{index}.npz").rename(tmp_path / f"run{process}-{index}.npz")

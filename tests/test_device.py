@@ -34,13 +34,16 @@ def fake_gpu(monkeypatch):
     """GPU 0 is array-api-strict's 'device1'; its arrays count as GPU arrays."""
     monkeypatch.setattr(sknn._arrays._device, "cuda_namespace", lambda index: (xps, DEVICE1))
     monkeypatch.setattr(
-        sknn._arrays._device, "is_gpu_array", lambda X: isinstance(X, StrictArray) and X.device == DEVICE1
+        sknn._arrays._device,
+        "is_gpu_array",
+        lambda X: isinstance(X, StrictArray) and X.device == DEVICE1,
     )
 
 
 @pytest.fixture
 def no_gpu(monkeypatch):
     """No CuPy: what a CPU-only machine has."""
+
     def missing(index):
         raise ImportError("no CuPy here")
 
@@ -63,8 +66,11 @@ def assert_on_fake_gpu(model):
 
 def assert_same_weights(gpu_model, cpu_model, rtol=1e-9):
     assert gpu_model.n_iter_ == cpu_model.n_iter_
-    for a, b in zip(gpu_model.coefs_ + gpu_model.intercepts_,
-                    cpu_model.coefs_ + cpu_model.intercepts_):
+    for a, b in zip(
+        gpu_model.coefs_ + gpu_model.intercepts_,
+        cpu_model.coefs_ + cpu_model.intercepts_,
+        strict=True,
+    ):
         np.testing.assert_allclose(to_numpy(a), to_numpy(b), rtol=rtol, atol=1e-12)
 
 
@@ -81,13 +87,16 @@ def host_arrays(value):
     return [value] if hasattr(value, "shape") and hasattr(value, "dtype") else []
 
 
-@pytest.mark.parametrize("params", [
-    dict(solver="adam"),
-    dict(solver="sgd", momentum=0.9, nesterovs_momentum=True),
-    dict(solver="lbfgs"),
-    dict(solver="adam", early_stopping=True),
-    dict(solver="rmsprop", dropout=0.2),
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(solver="adam"),
+        dict(solver="sgd", momentum=0.9, nesterovs_momentum=True),
+        dict(solver="lbfgs"),
+        dict(solver="adam", early_stopping=True),
+        dict(solver="rmsprop", dropout=0.2),
+    ],
+)
 def test_cuda_device_trains_the_cpu_model_on_the_gpu(fake_gpu, iris, params):
     X, y = iris
     cpu = MLPClassifier(hidden_layer_sizes=(16,), max_iter=25, random_state=0, **params).fit(X, y)
@@ -142,7 +151,7 @@ def test_numpy_predictions_of_a_gpu_model_reuse_one_weight_copy(fake_gpu, iris):
     gpu.predict(X)
     gpu.predict_proba(X)
     again = weights_on(gpu, sknn._arrays._backend.numpy_namespace, "cpu", np.float64)
-    assert all(a is b for a, b in zip(first[0] + first[1], again[0] + again[1]))
+    assert all(a is b for a, b in zip(first[0] + first[1], again[0] + again[1], strict=True))
     gpu.partial_fit(on_gpu(X), y)  # new weights: a new copy, with the new values
     moved = weights_on(gpu, sknn._arrays._backend.numpy_namespace, "cpu", np.float64)
     assert moved[0][0] is not first[0][0]
@@ -167,8 +176,9 @@ def test_gpu_input_is_checked_on_its_device(fake_gpu, iris):
 
 def test_gpu_model_pickles_as_numpy_and_loads_without_a_gpu(fake_gpu, iris, monkeypatch):
     X, y = iris
-    gpu = MLPClassifier(hidden_layer_sizes=(8,), max_iter=10, random_state=0, device="cuda",
-                        early_stopping=True).fit(X, y)
+    gpu = MLPClassifier(
+        hidden_layer_sizes=(8,), max_iter=10, random_state=0, device="cuda", early_stopping=True
+    ).fit(X, y)
     expected = gpu.predict_proba(X)
     state = gpu.__getstate__()
     arrays = host_arrays(state)
@@ -234,9 +244,15 @@ def test_unknown_device_is_a_clear_value_error(iris, device):
         MLPClassifier(device=device).fit(X, y)
 
 
-@pytest.mark.parametrize("device,parsed", [
-    (None, None), ("cpu", ("cpu", None)), ("cuda", ("cuda", 0)), ("cuda:3", ("cuda", 3)),
-])
+@pytest.mark.parametrize(
+    "device,parsed",
+    [
+        (None, None),
+        ("cpu", ("cpu", None)),
+        ("cuda", ("cuda", 0)),
+        ("cuda:3", ("cuda", 3)),
+    ],
+)
 def test_device_strings(device, parsed):
     assert sknn._arrays._device.parse_device(device) == parsed
 
@@ -250,8 +266,9 @@ OutOfMemoryError.__module__ = "cupy.cuda.memory"
 
 def test_out_of_gpu_memory_is_a_memory_error_and_changes_nothing(fake_gpu, iris, monkeypatch):
     X, y = iris
-    model = MLPClassifier(hidden_layer_sizes=(8,), max_iter=5, random_state=0, device="cuda",
-                          warm_start=True).fit(X, y)
+    model = MLPClassifier(
+        hidden_layer_sizes=(8,), max_iter=5, random_state=0, device="cuda", warm_start=True
+    ).fit(X, y)
     before = model.predict_proba(X)
     weights = [to_numpy(c).copy() for c in model.coefs_]
 
@@ -259,10 +276,10 @@ def test_out_of_gpu_memory_is_a_memory_error_and_changes_nothing(fake_gpu, iris,
         raise OutOfMemoryError("Out of memory allocating 1,073,741,824 bytes")
 
     monkeypatch.setattr(sknn._engine._network.Network, "gradient", full)
-    with pytest.raises(MemoryError, match="smaller batch_size.*device='cpu'"):
+    with pytest.raises(MemoryError, match=r"smaller batch_size.*device='cpu'"):
         model.fit(X, y)
     with pytest.raises(MemoryError, match="left as it was"):
         model.partial_fit(X, y)
     np.testing.assert_array_equal(model.predict_proba(X), before)
-    for kept, old in zip(model.coefs_, weights):
+    for kept, old in zip(model.coefs_, weights, strict=True):
         np.testing.assert_array_equal(to_numpy(kept), old)

@@ -87,10 +87,11 @@ def test_data_too_small_to_split_trains_without_validation_and_warns():
     with pytest.warns(UserWarning, match="too few for early stopping"):
         model = MLPClassifier(early_stopping=True, max_iter=5).fit(X, y)
     assert model.n_iter_ == 5
-    with pytest.raises(ValueError):  # scikit-learn refuses to fit
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            sk.MLPClassifier(early_stopping=True, max_iter=5).fit(X, y)
+    reference = sk.MLPClassifier(early_stopping=True, max_iter=5)
+    with warnings.catch_warnings():  # scikit-learn refuses to fit
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with pytest.raises(ValueError, match="test_size = 1 should be greater or equal"):
+            reference.fit(X, y)
 
 
 def test_data_too_small_to_split_leaves_the_attributes_of_a_fit_without_validation():

@@ -49,7 +49,7 @@ def test_divergence_under_early_stopping_keeps_the_best_weights(unscaled):
 def test_divergence_before_any_trained_weights_raises(unscaled):
     X, y = unscaled
     model = MLPRegressor(solver="sgd", learning_rate_init=1e6, max_iter=5, random_state=0)
-    with pytest.raises(ValueError, match="first epoch.*no finite trained weights"):
+    with pytest.raises(ValueError, match=r"first epoch.*no finite trained weights"):
         model.fit(X, y * 1e200)  # squared errors overflow in the first batch
     assert not hasattr(model, "coefs_")
 

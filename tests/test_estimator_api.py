@@ -118,7 +118,7 @@ def test_sparse_input_fits_the_dense_model(iris, container):
     X, y = iris
     dense = MLPClassifier(max_iter=10, random_state=0).fit(X, y)
     sparse = MLPClassifier(max_iter=10, random_state=0).fit(container(X), y)
-    for a, b in zip(dense.coefs_, sparse.coefs_):
+    for a, b in zip(dense.coefs_, sparse.coefs_, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-10)
     np.testing.assert_allclose(sparse.predict_proba(container(X)), dense.predict_proba(X))
 
@@ -238,9 +238,9 @@ def test_failed_warm_start_fit_leaves_the_model_as_it_was(iris):
     X, y = iris
     model = MLPClassifier(max_iter=10, warm_start=True, random_state=0).fit(X, y)
     before = (model.predict_proba(X), model.n_iter_, list(model.loss_curve_))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="the same classes as in the previous call"):
         model.fit(X, np.where(y == 2, 5, y))  # a class it was not fitted with
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="X has 3 features"):
         model.fit(X[:, :3], y)  # fewer features
     np.testing.assert_array_equal(model.predict_proba(X), before[0])
     assert (model.n_iter_, model.loss_curve_) == before[1:]
@@ -264,6 +264,6 @@ def test_failed_fit_keeps_feature_names_of_the_previous_fit(iris):
     X, y = iris
     frame = pd.DataFrame(X, columns=list("abcd"))
     model = MLPClassifier(max_iter=5).fit(frame, y)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Unknown label type: continuous"):
         model.fit(pd.DataFrame(X, columns=list("wxyz")), np.full(150, 0.5))
     assert list(model.feature_names_in_) == list("abcd")

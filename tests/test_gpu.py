@@ -42,7 +42,7 @@ def cupy():
 
 def assert_close_models(gpu, cpu, rtol):
     assert gpu.n_iter_ == cpu.n_iter_
-    for a, b in zip(gpu.coefs_ + gpu.intercepts_, cpu.coefs_ + cpu.intercepts_):
+    for a, b in zip(gpu.coefs_ + gpu.intercepts_, cpu.coefs_ + cpu.intercepts_, strict=True):
         assert isinstance(a, cupy().ndarray)
         np.testing.assert_allclose(a.get(), b, rtol=rtol, atol=rtol)
 

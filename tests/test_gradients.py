@@ -16,11 +16,11 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose
 from sklearn.neural_network import _base as sklearn_base
 
-from sknn._engine._activations import HIDDEN_ACTIVATIONS
 from _reference import ACTIVATION_DEFINITIONS
 from sknn._arrays._backend import to_numpy
-from sknn._engine._layout import ParameterLayout
+from sknn._engine._activations import HIDDEN_ACTIVATIONS
 from sknn._engine._cpu.network import CompiledNetwork
+from sknn._engine._layout import ParameterLayout
 from sknn._engine._network import FlatParameters, Network
 
 N_SAMPLES = 7
@@ -92,7 +92,7 @@ def finite_difference_gradient(loss_at, flat, h=1e-6):
 def reference_forward(hidden, output, coefs, intercepts, X):
     """Plain NumPy forward pass, written from the definitions."""
     A = X
-    for i, (W, b) in enumerate(zip(coefs, intercepts)):
+    for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
         name = output if i == len(coefs) - 1 else hidden
         A = ACTIVATION_DEFINITIONS[name](A @ W + b)
     return A

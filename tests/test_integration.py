@@ -157,7 +157,9 @@ def test_search_over_a_pipeline_with_two_jobs_equals_one_job(digits, kind):
         serial.cv_results_["rank_test_score"], parallel.cv_results_["rank_test_score"]
     )
     assert serial.best_params_ == parallel.best_params_
-    for a, b in zip(serial.best_estimator_[-1].coefs_, parallel.best_estimator_[-1].coefs_):
+    serial_coefs = serial.best_estimator_[-1].coefs_
+    parallel_coefs = parallel.best_estimator_[-1].coefs_
+    for a, b in zip(serial_coefs, parallel_coefs, strict=True):
         np.testing.assert_array_equal(a, b)
 
     if kind == "grid":
@@ -180,15 +182,31 @@ def test_cross_validate_classifier_reports_requested_scores(digits):
     X, y = digits
     cv = KFold(3, shuffle=True, random_state=0)
     result = cross_validate(
-        _pipeline(max_iter=150), X, y, cv=cv, scoring=("accuracy", "f1_macro"),
-        return_train_score=True, return_estimator=True,
+        _pipeline(max_iter=150),
+        X,
+        y,
+        cv=cv,
+        scoring=("accuracy", "f1_macro"),
+        return_train_score=True,
+        return_estimator=True,
     )
     assert set(result) == {
-        "fit_time", "score_time", "estimator",
-        "test_accuracy", "train_accuracy", "test_f1_macro", "train_f1_macro",
+        "fit_time",
+        "score_time",
+        "estimator",
+        "test_accuracy",
+        "train_accuracy",
+        "test_f1_macro",
+        "train_f1_macro",
     }
-    for key in ("fit_time", "score_time", "test_accuracy", "train_accuracy",
-                "test_f1_macro", "train_f1_macro"):
+    for key in (
+        "fit_time",
+        "score_time",
+        "test_accuracy",
+        "train_accuracy",
+        "test_f1_macro",
+        "train_f1_macro",
+    ):
         assert result[key].shape == (3,)
     assert np.all(result["fit_time"] > 0) and np.all(result["score_time"] >= 0)
     assert np.all(result["test_accuracy"] > 0.85)
@@ -209,16 +227,27 @@ def test_cross_validate_classifier_reports_requested_scores(digits):
 def test_cross_validate_regressor_reports_requested_scores(friedman_split):
     X_train, X_test, y_train, y_test = friedman_split
     X, y = np.vstack([X_train, X_test]), np.concatenate([y_train, y_test])
-    model = Pipeline([
-        ("scale", StandardScaler()),
-        ("mlp", MLPRegressor(hidden_layer_sizes=(16,), solver="lbfgs", max_iter=200, random_state=0)),
-    ])
+    model = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            (
+                "mlp",
+                MLPRegressor(
+                    hidden_layer_sizes=(16,), solver="lbfgs", max_iter=200, random_state=0
+                ),
+            ),
+        ]
+    )
     result = cross_validate(
         model, X, y, cv=3, scoring=["r2", "neg_mean_absolute_error"], return_train_score=True
     )
     assert set(result) == {
-        "fit_time", "score_time", "test_r2", "train_r2",
-        "test_neg_mean_absolute_error", "train_neg_mean_absolute_error",
+        "fit_time",
+        "score_time",
+        "test_r2",
+        "train_r2",
+        "test_neg_mean_absolute_error",
+        "train_neg_mean_absolute_error",
     }
     assert np.all(result["fit_time"] > 0)
     assert np.all(result["test_r2"] > 0.8)
@@ -238,7 +267,10 @@ def test_bagging_of_networks(cancer_split):
 
     # predict_proba is the members' average
     members = np.mean(
-        [m.predict_proba(X_test[:, f]) for m, f in zip(bag.estimators_, bag.estimators_features_)],
+        [
+            m.predict_proba(X_test[:, f])
+            for m, f in zip(bag.estimators_, bag.estimators_features_, strict=True)
+        ],
         axis=0,
     )
     np.testing.assert_allclose(bag.predict_proba(X_test), members, rtol=1e-12)
@@ -246,11 +278,11 @@ def test_bagging_of_networks(cancer_split):
     # sknn takes sample_weight, so Bagging draws each bootstrap as weights
     # (counts, zero out of the bag): each member is the network fitted so
     n = X_train.shape[0]
-    for member, rows in zip(bag.estimators_[:2], bag.estimators_samples_[:2]):
+    for member, rows in zip(bag.estimators_[:2], bag.estimators_samples_[:2], strict=True):
         counts = np.bincount(rows, minlength=n)
         assert (counts == 0).any()
         direct = clone(member).fit(X_train, y_train, sample_weight=counts)
-        for a, b in zip(member.coefs_, direct.coefs_):
+        for a, b in zip(member.coefs_, direct.coefs_, strict=True):
             np.testing.assert_array_equal(a, b)
 
 
@@ -268,8 +300,9 @@ def test_soft_voting_averages_the_networks_probabilities(digits_split, weights):
     vote = VotingClassifier(_members(), voting="soft", weights=weights).fit(X_train, y_train)
     assert all(type(m) is MLPClassifier for m in vote.estimators_)
     proba = vote.predict_proba(X_test)
-    average = np.average([m.predict_proba(X_test) for m in vote.estimators_], axis=0,
-                         weights=weights)
+    average = np.average(
+        [m.predict_proba(X_test) for m in vote.estimators_], axis=0, weights=weights
+    )
     np.testing.assert_allclose(proba, average, rtol=1e-12)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     np.testing.assert_array_equal(vote.predict(X_test), vote.classes_[proba.argmax(axis=1)])
@@ -301,8 +334,14 @@ def test_stacking_of_networks(digits_split):
 
 def _regressors():
     return [
-        ("small", MLPRegressor(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=200, random_state=1)),
-        ("wide", MLPRegressor(hidden_layer_sizes=(32,), solver="lbfgs", max_iter=200, random_state=2)),
+        (
+            "small",
+            MLPRegressor(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=200, random_state=1),
+        ),
+        (
+            "wide",
+            MLPRegressor(hidden_layer_sizes=(32,), solver="lbfgs", max_iter=200, random_state=2),
+        ),
     ]
 
 
@@ -311,14 +350,13 @@ def test_voting_and_stacking_of_regression_networks(friedman_split):
     vote = VotingRegressor(_regressors()).fit(X_train, y_train)
     assert all(type(m) is MLPRegressor for m in vote.estimators_)
     np.testing.assert_allclose(
-        vote.predict(X_test), np.mean([m.predict(X_test) for m in vote.estimators_], axis=0),
+        vote.predict(X_test),
+        np.mean([m.predict(X_test) for m in vote.estimators_], axis=0),
         rtol=1e-12,
     )
     assert r2_score(y_test, vote.predict(X_test)) > 0.85
 
-    stack = StackingRegressor(_regressors(), final_estimator=RidgeCV(), cv=3).fit(
-        X_train, y_train
-    )
+    stack = StackingRegressor(_regressors(), final_estimator=RidgeCV(), cv=3).fit(X_train, y_train)
     members = np.column_stack([m.predict(X_test) for m in stack.estimators_])
     np.testing.assert_allclose(stack.transform(X_test), members, rtol=1e-12)
     np.testing.assert_allclose(stack.predict(X_test), stack.final_estimator_.predict(members))
@@ -386,10 +424,12 @@ def test_pipeline_routes_sample_weight_to_the_network(iris):
     weights = np.where(y == 2, 0.0, 1.0)  # class 2 counts for nothing
     params = dict(hidden_layer_sizes=(8,), max_iter=150, random_state=0)
     with sklearn.config_context(enable_metadata_routing=True):
-        pipeline = Pipeline([
-            ("scale", StandardScaler().set_fit_request(sample_weight=False)),
-            ("mlp", MLPClassifier(**params).set_fit_request(sample_weight=True)),
-        ])
+        pipeline = Pipeline(
+            [
+                ("scale", StandardScaler().set_fit_request(sample_weight=False)),
+                ("mlp", MLPClassifier(**params).set_fit_request(sample_weight=True)),
+            ]
+        )
         weighted = clone(pipeline).fit(X, y, sample_weight=weights)
         unweighted = clone(pipeline).fit(X, y)
 
@@ -402,8 +442,11 @@ def test_pipeline_routes_sample_weight_to_the_network(iris):
     direct = MLPClassifier(**params).fit(
         StandardScaler().fit_transform(X), y, sample_weight=weights
     )
-    for a, b in zip(weighted[-1].coefs_ + weighted[-1].intercepts_,
-                    direct.coefs_ + direct.intercepts_):
+    for a, b in zip(
+        weighted[-1].coefs_ + weighted[-1].intercepts_,
+        direct.coefs_ + direct.intercepts_,
+        strict=True,
+    ):
         np.testing.assert_array_equal(a, b)
     assert not np.allclose(weighted[-1].coefs_[0], unweighted[-1].coefs_[0])
 
@@ -420,24 +463,34 @@ def test_cross_validate_routes_sample_weight_to_every_fold(iris):
     params = dict(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=100, random_state=0)
     cv = StratifiedKFold(3, shuffle=True, random_state=0)
     with sklearn.config_context(enable_metadata_routing=True):
-        pipeline = Pipeline([
-            ("scale", StandardScaler().set_fit_request(sample_weight=False)),
-            ("mlp", MLPClassifier(**params)
-                .set_fit_request(sample_weight=True)
-                .set_score_request(sample_weight=True)),
-        ])
+        pipeline = Pipeline(
+            [
+                ("scale", StandardScaler().set_fit_request(sample_weight=False)),
+                (
+                    "mlp",
+                    MLPClassifier(**params)
+                    .set_fit_request(sample_weight=True)
+                    .set_score_request(sample_weight=True),
+                ),
+            ]
+        )
         result = cross_validate(
-            pipeline, X, y, cv=cv, params={"sample_weight": weights}, return_estimator=True,
+            pipeline,
+            X,
+            y,
+            cv=cv,
+            params={"sample_weight": weights},
+            return_estimator=True,
             return_train_score=True,
         )
     for (train, test), fitted, score in zip(
-        cv.split(X, y), result["estimator"], result["test_score"]
+        cv.split(X, y), result["estimator"], result["test_score"], strict=True
     ):
         scaler = StandardScaler().fit(X[train])
         direct = MLPClassifier(**params).fit(
             scaler.transform(X[train]), y[train], sample_weight=weights[train]
         )
-        for a, b in zip(fitted[-1].coefs_, direct.coefs_):
+        for a, b in zip(fitted[-1].coefs_, direct.coefs_, strict=True):
             np.testing.assert_array_equal(a, b)
         # the score is the weighted accuracy on the fold
         expected = accuracy_score(
@@ -450,12 +503,14 @@ def test_cross_validate_routes_sample_weight_to_every_fold(iris):
 # ----------------------------------------------------- ColumnTransformer + pandas
 def _customers(n, seed):
     rng = np.random.default_rng(seed)
-    frame = pd.DataFrame({
-        "color": rng.choice(["red", "green", "blue"], size=n),
-        "income": rng.normal(50_000, 15_000, size=n),
-        "plan": rng.choice(["basic", "premium"], size=n),
-        "age": rng.integers(18, 80, size=n).astype(float),
-    })
+    frame = pd.DataFrame(
+        {
+            "color": rng.choice(["red", "green", "blue"], size=n),
+            "income": rng.normal(50_000, 15_000, size=n),
+            "plan": rng.choice(["basic", "premium"], size=n),
+            "age": rng.integers(18, 80, size=n).astype(float),
+        }
+    )
     signal = (
         2.0 * (frame["color"] == "red")
         - 1.5 * (frame["plan"] == "basic")
@@ -467,13 +522,17 @@ def _customers(n, seed):
 
 
 def _column_pipeline(sparse_output=True):
-    columns = ColumnTransformer([
-        ("categories", OneHotEncoder(handle_unknown="ignore", sparse_output=sparse_output),
-         ["color", "plan"]),
-        ("numbers", StandardScaler(), ["income", "age"]),
-    ])
-    return Pipeline([("columns", columns),
-                     ("mlp", _net(hidden_layer_sizes=(16,), max_iter=300))])
+    columns = ColumnTransformer(
+        [
+            (
+                "categories",
+                OneHotEncoder(handle_unknown="ignore", sparse_output=sparse_output),
+                ["color", "plan"],
+            ),
+            ("numbers", StandardScaler(), ["income", "age"]),
+        ]
+    )
+    return Pipeline([("columns", columns), ("mlp", _net(hidden_layer_sizes=(16,), max_iter=300))])
 
 
 def test_column_transformer_over_a_dataframe():
@@ -538,8 +597,11 @@ def _forbid_densifying(monkeypatch):
     def refuse(self, *args, **kwargs):
         raise AssertionError(f"densified a {type(self).__name__} of shape {self.shape}")
 
-    classes = {cls for cls in vars(sp).values()
-               if isinstance(cls, type) and issubclass(cls, (sp.spmatrix, sp.sparray))}
+    classes = {
+        cls
+        for cls in vars(sp).values()
+        if isinstance(cls, type) and issubclass(cls, (sp.spmatrix, sp.sparray))
+    }
     for cls in classes:
         for owner in cls.__mro__:
             for name in ("toarray", "todense"):
@@ -568,9 +630,9 @@ def test_tfidf_pipeline_trains_on_sparse_input_without_densifying(monkeypatch):
             _, peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
-        pipeline = Pipeline([
-            ("tfidf", TfidfVectorizer()), ("mlp", _SparseOnlyMLP(**params))
-        ]).fit(docs, labels)
+        pipeline = Pipeline([("tfidf", TfidfVectorizer()), ("mlp", _SparseOnlyMLP(**params))]).fit(
+            docs, labels
+        )
         predicted = pipeline.predict(new_docs)
         proba = pipeline.predict_proba(new_docs)
 
@@ -581,12 +643,13 @@ def test_tfidf_pipeline_trains_on_sparse_input_without_densifying(monkeypatch):
     assert peak < dense_bytes / 4, (peak, dense_bytes)
 
     # the pipeline's network is the one fitted on the vectorizer's output
-    for a, b in zip(pipeline[-1].coefs_, network.coefs_):
+    for a, b in zip(pipeline[-1].coefs_, network.coefs_, strict=True):
         np.testing.assert_array_equal(a, b)
     # and the model fitted on the sparse matrix is the one fitted on its dense copy
     reference = MLPClassifier(**params).fit(dense, labels)
-    for a, b in zip(network.coefs_ + network.intercepts_,
-                    reference.coefs_ + reference.intercepts_):
+    for a, b in zip(
+        network.coefs_ + network.intercepts_, reference.coefs_ + reference.intercepts_, strict=True
+    ):
         np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-12)
 
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)

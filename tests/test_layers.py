@@ -123,6 +123,7 @@ def test_the_checks_see_a_climb_and_a_cycle(tmp_path):
         "def late():\n    from sknn._estimators import _base\n"
     )
     imported = _imported_modules("sknn._engine._network", engine_module)
-    assert _climbs("sknn._engine._network", imported) == ["sknn._estimators", "sknn._estimators._base"]
+    climbs = _climbs("sknn._engine._network", imported)
+    assert climbs == ["sknn._estimators", "sknn._estimators._base"]
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None

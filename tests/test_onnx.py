@@ -19,9 +19,10 @@ from sklearn.preprocessing import StandardScaler
 ort = pytest.importorskip("onnxruntime")
 pytest.importorskip("skl2onnx")
 
-import sknn.onnx  # noqa: E402  (registers the converters)
 from skl2onnx import convert_sklearn, to_onnx  # noqa: E402
 from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType  # noqa: E402
+
+import sknn.onnx  # noqa: E402  (registers the converters)
 from sknn import MLPClassifier, MLPRegressor  # noqa: E402
 from sknn._engine._activations import HIDDEN_ACTIVATIONS  # noqa: E402
 

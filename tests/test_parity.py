@@ -46,7 +46,7 @@ def fit_both(name, X, y, **params):
 def assert_same_network(reference, ours, rtol):
     assert ours.n_iter_ == reference.n_iter_
     for mine, theirs in zip(ours.coefs_ + ours.intercepts_,
-                            reference.coefs_ + reference.intercepts_):
+                            reference.coefs_ + reference.intercepts_, strict=True):
         if rtol == IDENTICAL:
             np.testing.assert_array_equal(mine, theirs)
         else:
@@ -133,7 +133,7 @@ def test_regression_early_stopping_matches_sklearn(regression):
 
 
 def test_poisson_regression_matches_sklearn(regression):
-    X, y = regression
+    X, _ = regression
     counts = np.random.RandomState(0).poisson(np.exp(0.3 * X[:, 0]))
     reference, ours = fit_both(
         "MLPRegressor", X, counts, loss="poisson", hidden_layer_sizes=(8,),
@@ -158,14 +158,22 @@ def test_sparse_input_matches_sklearn(digits, container):
         "MLPClassifier", container(X), y, hidden_layer_sizes=(10,), max_iter=10,
         random_state=0,
     )
-    assert_same_network(reference, ours, IDENTICAL if container is sp.csr_matrix else STOCHASTIC_RTOL)
+    rtol = IDENTICAL if container is sp.csr_matrix else STOCHASTIC_RTOL
+    assert_same_network(reference, ours, rtol)
 
 
-@pytest.mark.parametrize("name, data", [("MLPClassifier", "digits"), ("MLPRegressor", "regression")])
+@pytest.mark.parametrize(
+    "name, data", [("MLPClassifier", "digits"), ("MLPRegressor", "regression")]
+)
 def test_lbfgs_matches_sklearn(name, data, request):
     X, y = request.getfixturevalue(data)
     reference, ours = fit_both(
-        name, X, y, solver="lbfgs", hidden_layer_sizes=(15,), max_iter=60,
+        name,
+        X,
+        y,
+        solver="lbfgs",
+        hidden_layer_sizes=(15,),
+        max_iter=60,
         random_state=0,
     )
     assert_same_network(reference, ours, LBFGS_RTOL)
@@ -201,8 +209,13 @@ def test_warm_start_matches_sklearn(digits):
 
 def test_unshuffled_batches_match_sklearn(digits):
     reference, ours = fit_both(
-        "MLPClassifier", *digits, shuffle=False, batch_size=64,
-        hidden_layer_sizes=(10,), max_iter=10, random_state=0,
+        "MLPClassifier",
+        *digits,
+        shuffle=False,
+        batch_size=64,
+        hidden_layer_sizes=(10,),
+        max_iter=10,
+        random_state=0,
     )
     assert_same_network(reference, ours, IDENTICAL)
 
@@ -220,8 +233,14 @@ def assert_identical_network(reference, ours):
 def test_float32_adam_fit_has_the_bits_of_sklearn(digits, activation):
     X, y = digits
     reference, ours = fit_both(
-        "MLPClassifier", X.astype(np.float32), y, solver="adam", activation=activation,
-        hidden_layer_sizes=(16, 8), max_iter=15, random_state=3,
+        "MLPClassifier",
+        X.astype(np.float32),
+        y,
+        solver="adam",
+        activation=activation,
+        hidden_layer_sizes=(16, 8),
+        max_iter=15,
+        random_state=3,
     )
     assert_identical_network(reference, ours)
 
@@ -230,8 +249,15 @@ def test_float32_adam_fit_has_the_bits_of_sklearn(digits, activation):
 def test_float32_sgd_fit_has_the_bits_of_sklearn(digits, nesterov):
     X, y = digits
     reference, ours = fit_both(
-        "MLPClassifier", X.astype(np.float32), y, solver="sgd", hidden_layer_sizes=(20,),
-        nesterovs_momentum=nesterov, learning_rate_init=0.05, max_iter=15, random_state=0,
+        "MLPClassifier",
+        X.astype(np.float32),
+        y,
+        solver="sgd",
+        hidden_layer_sizes=(20,),
+        nesterovs_momentum=nesterov,
+        learning_rate_init=0.05,
+        max_iter=15,
+        random_state=0,
     )
     assert_identical_network(reference, ours)
 
@@ -240,8 +266,13 @@ def test_float32_sgd_fit_has_the_bits_of_sklearn(digits, nesterov):
 def test_float32_regression_with_sample_weight_has_the_bits_of_sklearn(regression, solver):
     X, y = (a.astype(np.float32) for a in regression)
     weights = np.random.RandomState(0).uniform(0.1, 3.0, size=len(y)).astype(np.float32)
-    params = dict(solver=solver, hidden_layer_sizes=(12, 6), learning_rate_init=0.01,
-                  max_iter=20, random_state=0)
+    params = dict(
+        solver=solver,
+        hidden_layer_sizes=(12, 6),
+        learning_rate_init=0.01,
+        max_iter=20,
+        random_state=0,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         reference = sk.MLPRegressor(**params).fit(X, y, sample_weight=weights)

@@ -75,7 +75,9 @@ def test_round_trip_keeps_predictions_and_training_state(name, trip):
     if model.solver != "lbfgs":  # training goes on exactly as it would have
         loaded.partial_fit(X, y)
         model.partial_fit(X, y)
-        for a, b in zip(loaded.coefs_ + loaded.intercepts_, model.coefs_ + model.intercepts_):
+        for a, b in zip(
+            loaded.coefs_ + loaded.intercepts_, model.coefs_ + model.intercepts_, strict=True
+        ):
             np.testing.assert_array_equal(a, b)
 
 
@@ -90,7 +92,7 @@ def test_skops_file_trusts_only_the_estimator_class(name):
 def test_skops_refuses_to_load_without_trust():
     model, X, y = MODELS["adam"]
     data = sio.dumps(model.fit(X, y))
-    with pytest.raises(Exception, match="[Uu]ntrusted"):
+    with pytest.raises(Exception, match=r"[Uu]ntrusted"):
         sio.loads(data)
 
 

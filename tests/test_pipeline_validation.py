@@ -45,7 +45,7 @@ def test_routed_validation_set_is_transformed_like_x(digits):
         ).fit(X, y, X_val=X_val, y_val=y_val)
     scaler = StandardScaler().fit(X)
     manual = mlp().fit(scaler.transform(X), y, X_val=scaler.transform(X_val), y_val=y_val)
-    for routed_coef, manual_coef in zip(routed[-1].coefs_, manual.coefs_):
+    for routed_coef, manual_coef in zip(routed[-1].coefs_, manual.coefs_, strict=True):
         np.testing.assert_array_equal(routed_coef, manual_coef)
     assert routed[-1].validation_scores_ == manual.validation_scores_
     assert routed[-1].best_validation_score_ == routed.score(X_val, y_val)

@@ -18,9 +18,9 @@ from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier as SklearnClassifier
 from sklearn.neural_network import MLPRegressor as SklearnRegressor
+from sknn._engine._cpu._sparse import CSRRows
 
 from sknn import MLPClassifier, MLPRegressor
-from sknn._engine._cpu._sparse import CSRRows
 from sknn._engine._cpu.network import CompiledNetwork
 from sknn._engine._layout import ParameterLayout
 from sknn._engine._network import FlatParameters, Network
@@ -50,7 +50,7 @@ def shuffled_entries(matrix, seed=0):
     """The same CSR matrix with each row's entries stored in a random order."""
     rng = np.random.default_rng(seed)
     data, indices = matrix.data.copy(), matrix.indices.copy()
-    for start, stop in zip(matrix.indptr[:-1], matrix.indptr[1:]):
+    for start, stop in zip(matrix.indptr[:-1], matrix.indptr[1:], strict=True):
         order = start + rng.permutation(stop - start)
         data[start:stop], indices[start:stop] = data[order], indices[order]
     result = sp.csr_matrix((data, indices, matrix.indptr.copy()), shape=matrix.shape)

@@ -1,20 +1,20 @@
 """Training features beyond scikit-learn: activations, solvers, initialisation,
 validation data, scoring, class weights, dropout, the training log."""
 
+import array_api_compat.numpy as npx
 import numpy as np
 import pytest
 from sklearn import neural_network as sk
-import array_api_compat.numpy as npx
 from sklearn.datasets import load_digits, make_classification, make_regression
 from sklearn.metrics import get_scorer, recall_score
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.class_weight import compute_class_weight
 
 from _reference import ACTIVATION_DEFINITIONS
 from sknn import MLPClassifier, MLPRegressor
+from sknn._engine._cpu.network import CompiledNetwork
 from sknn._engine._init import initial_parameters
 from sknn._engine._layout import ParameterLayout
-from sknn._engine._cpu.network import CompiledNetwork
 from sknn._engine._network import FlatParameters, Network
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -38,7 +38,9 @@ def test_one_activation_per_hidden_layer_is_applied_in_order(digits):
     model = MLPClassifier((8, 6, 4), activation=["gelu", "tanh", "leaky_relu"], max_iter=3)
     model.fit(X, y)
     A = X_test
-    for W, b, name in zip(model.coefs_, model.intercepts_, ["gelu", "tanh", "leaky_relu", "softmax"]):
+    for W, b, name in zip(
+        model.coefs_, model.intercepts_, ["gelu", "tanh", "leaky_relu", "softmax"], strict=True
+    ):
         A = ACTIVATION_DEFINITIONS[name](A @ W + b)
     np.testing.assert_allclose(model.predict_proba(X_test), A, rtol=1e-10)
 
@@ -46,7 +48,7 @@ def test_one_activation_per_hidden_layer_is_applied_in_order(digits):
 @pytest.mark.parametrize("activation", [["relu"], ["relu", "tanh", "relu"], ["relu", "swish"]])
 def test_activation_list_must_name_each_hidden_layer(digits, activation):
     X, y, _, _ = digits
-    with pytest.raises(InvalidParameterError, match="one per\\s+hidden layer|list with one"):
+    with pytest.raises(InvalidParameterError, match=r"one per\s+hidden layer|list with one"):
         MLPClassifier((5, 5), activation=activation).fit(X, y)
 
 
@@ -60,8 +62,15 @@ def test_new_solvers_learn_digits(digits, solver):
 @pytest.mark.parametrize("solver", ["sgd", "adam", "rmsprop", "adamw"])
 def test_adaptive_learning_rate_divides_on_plateaus_for_every_solver(digits, solver, capsys):
     X, y, _, _ = digits
-    MLPClassifier((8,), solver=solver, learning_rate="adaptive", tol=10.0,
-                  n_iter_no_change=1, max_iter=6, verbose=True).fit(X, y)
+    MLPClassifier(
+        (8,),
+        solver=solver,
+        learning_rate="adaptive",
+        tol=10.0,
+        n_iter_no_change=1,
+        max_iter=6,
+        verbose=True,
+    ).fit(X, y)
     assert "Setting learning rate to" in capsys.readouterr().out
 
 
@@ -69,7 +78,10 @@ def test_adamw_decays_weights_instead_of_penalising_the_loss(digits):
     X, y, _, _ = digits
     light = MLPClassifier((16,), solver="adamw", alpha=0.0, max_iter=20, random_state=0).fit(X, y)
     heavy = MLPClassifier((16,), solver="adamw", alpha=5.0, max_iter=20, random_state=0).fit(X, y)
-    norm = lambda model: sum(float((W**2).sum()) for W in model.coefs_)
+
+    def norm(model):
+        return sum(float((W**2).sum()) for W in model.coefs_)
+
     assert norm(heavy) < 0.5 * norm(light)
     # the reported loss has no L2 term: it is the plain cross-entropy
     proba = heavy.predict_proba(X)
@@ -94,7 +106,7 @@ def test_default_initialisation_is_scikit_learns(activation):
     coefs, intercepts = initial_parameters(
         ParameterLayout([64, 20, 10]), [activation] * 2, np.random.RandomState(3)
     )
-    for ours, (coef, intercept) in zip(zip(coefs, intercepts), expected):
+    for ours, (coef, intercept) in zip(zip(coefs, intercepts, strict=True), expected, strict=True):
         np.testing.assert_array_equal(ours[0], coef)
         np.testing.assert_array_equal(ours[1], intercept)
 
@@ -105,7 +117,9 @@ def test_one_epoch_from_the_default_start_is_scikit_learns(digits):
     X, y, _, _ = digits
     ours = MLPClassifier((20,), max_iter=1, random_state=3).fit(X, y)
     theirs = sk.MLPClassifier((20,), max_iter=1, random_state=3).fit(X, y)
-    for a, b in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):
+    for a, b in zip(
+        ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_, strict=True
+    ):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
 
 
@@ -113,19 +127,28 @@ def initial_weights(init, activation="relu", units=(400,)):
     X = np.random.RandomState(0).normal(size=(50, 300))
     y = np.random.RandomState(1).normal(size=50)
     # learning_rate_init tiny: the weights after one epoch are the initial ones
-    model = MLPRegressor(hidden_layer_sizes=units, init=init, activation=activation, learning_rate_init=1e-12,
-                         max_iter=1, random_state=0).fit(X, y)
+    model = MLPRegressor(
+        hidden_layer_sizes=units,
+        init=init,
+        activation=activation,
+        learning_rate_init=1e-12,
+        max_iter=1,
+        random_state=0,
+    ).fit(X, y)
     return model.coefs_[0], model.intercepts_[0]
 
 
-@pytest.mark.parametrize("init, expected_std", [
-    ("he_normal", np.sqrt(2 / 300)),
-    ("he_uniform", np.sqrt(6 / 300) / np.sqrt(3)),
-    ("glorot_normal", np.sqrt(2 / 700)),
-    ("glorot_uniform", np.sqrt(6 / 700) / np.sqrt(3)),
-])
+@pytest.mark.parametrize(
+    "init, expected_std",
+    [
+        ("he_normal", np.sqrt(2 / 300)),
+        ("he_uniform", np.sqrt(6 / 300) / np.sqrt(3)),
+        ("glorot_normal", np.sqrt(2 / 700)),
+        ("glorot_uniform", np.sqrt(6 / 700) / np.sqrt(3)),
+    ],
+)
 def test_initialisers_draw_weights_at_their_scale(init, expected_std):
-    W, b = initial_weights(init)
+    W, _ = initial_weights(init)
     assert W.std() == pytest.approx(expected_std, rel=0.02)
     assert abs(W.mean()) < 0.01 * expected_std * 10
 
@@ -166,17 +189,25 @@ def test_validation_sample_weights_weigh_the_validation_score(digits):
 
 def test_regressor_takes_an_explicit_validation_set():
     X, y = make_regression(n_samples=300, n_features=5, noise=1.0, random_state=0)
-    model = MLPRegressor(hidden_layer_sizes=(16,), early_stopping=True, max_iter=200, random_state=0,
-                         learning_rate_init=0.01)
+    model = MLPRegressor(
+        hidden_layer_sizes=(16,),
+        early_stopping=True,
+        max_iter=200,
+        random_state=0,
+        learning_rate_init=0.01,
+    )
     model.fit(X[:200], y[:200] / 100, X_val=X[200:], y_val=y[200:] / 100)
     assert model.best_validation_score_ == pytest.approx(model.score(X[200:], y[200:] / 100))
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(X_val="X"), "together"),
-    (dict(y_val="y"), "together"),
-    (dict(sample_weight_val=[1.0]), "without X_val"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(X_val="X"), "together"),
+        (dict(y_val="y"), "together"),
+        (dict(sample_weight_val=[1.0]), "without X_val"),
+    ],
+)
 def test_validation_data_must_come_whole(digits, kwargs, message):
     X, y, X_val, y_val = digits
     given = {"X": X_val, "y": y_val}
@@ -208,8 +239,9 @@ def test_validation_multilabel_targets_must_have_the_labels_of_y(digits):
 
 def test_scoring_loss_stops_on_the_validation_loss(digits):
     X, y, X_val, y_val = digits
-    model = MLPClassifier((16,), early_stopping=True, scoring="loss", max_iter=200,
-                          random_state=0).fit(X, y, X_val=X_val, y_val=y_val)
+    model = MLPClassifier(
+        (16,), early_stopping=True, scoring="loss", max_iter=200, random_state=0
+    ).fit(X, y, X_val=X_val, y_val=y_val)
     assert model.validation_scores_ == [-loss for loss in model.validation_loss_curve_]
     best_loss = min(model.validation_loss_curve_)
     assert model.best_validation_score_ == -best_loss
@@ -220,8 +252,9 @@ def test_scoring_loss_stops_on_the_validation_loss(digits):
 @pytest.mark.parametrize("scoring", ["neg_log_loss", get_scorer("balanced_accuracy")])
 def test_scoring_takes_any_scikit_learn_scorer(digits, scoring):
     X, y, X_val, y_val = digits
-    model = MLPClassifier((16,), early_stopping=True, scoring=scoring, max_iter=60,
-                          random_state=0).fit(X, y, X_val=X_val, y_val=y_val)
+    model = MLPClassifier(
+        (16,), early_stopping=True, scoring=scoring, max_iter=60, random_state=0
+    ).fit(X, y, X_val=X_val, y_val=y_val)
     scorer = get_scorer(scoring) if isinstance(scoring, str) else scoring
     assert model.best_validation_score_ == pytest.approx(scorer(model, X_val, y_val))
 
@@ -239,12 +272,15 @@ def test_validation_loss_curve_is_recorded_with_a_split_and_absent_without(digit
 
 
 def test_balanced_class_weight_raises_rare_class_recall():
-    X, y = make_classification(n_samples=2000, weights=[0.95, 0.05], class_sep=0.6,
-                               random_state=0)
+    X, y = make_classification(n_samples=2000, weights=[0.95, 0.05], class_sep=0.6, random_state=0)
     plain = MLPClassifier((16,), max_iter=100, random_state=0).fit(X[:1500], y[:1500])
-    balanced = MLPClassifier((16,), class_weight="balanced", max_iter=100,
-                             random_state=0).fit(X[:1500], y[:1500])
-    recall = lambda model: recall_score(y[1500:], model.predict(X[1500:]))
+    balanced = MLPClassifier((16,), class_weight="balanced", max_iter=100, random_state=0).fit(
+        X[:1500], y[:1500]
+    )
+
+    def recall(model):
+        return recall_score(y[1500:], model.predict(X[1500:]))
+
     assert recall(balanced) > recall(plain) + 0.1
 
 
@@ -322,8 +358,17 @@ def test_dropout_gradient_matches_finite_differences_for_a_fixed_mask(engine):
     rng = np.random.default_rng(0)
     flat = rng.normal(size=layout.size) * 0.5
     X, Y = rng.normal(size=(7, 4)), np.eye(3)[rng.integers(0, 3, 7)]
-    network = engine(npx, layout, ["tanh", "relu"], "softmax", np.float64, "cpu", 7,
-                     dropout=[0.3, 0.5], random=FixedDraws(1))
+    network = engine(
+        npx,
+        layout,
+        ["tanh", "relu"],
+        "softmax",
+        np.float64,
+        "cpu",
+        7,
+        dropout=[0.3, 0.5],
+        random=FixedDraws(1),
+    )
 
     def loss_at(point):
         params = FlatParameters(npx, layout, point.copy())
@@ -331,10 +376,12 @@ def test_dropout_gradient_matches_finite_differences_for_a_fixed_mask(engine):
         return float(network.loss_and_gradient(params, grads, X, Y, None, 0.1)), grads.flat
 
     _, gradient = loss_at(flat)
-    numeric = np.array([
-        (loss_at(flat + step)[0] - loss_at(flat - step)[0]) / 2e-6
-        for step in np.eye(layout.size) * 1e-6
-    ])
+    numeric = np.array(
+        [
+            (loss_at(flat + step)[0] - loss_at(flat - step)[0]) / 2e-6
+            for step in np.eye(layout.size) * 1e-6
+        ]
+    )
     np.testing.assert_allclose(gradient, numeric, rtol=1e-5, atol=1e-8)
 
 
@@ -366,8 +413,9 @@ def test_lbfgs_prints_its_iterations(digits, capsys):
 def test_balanced_validation_weights_use_the_training_frequencies():
     X, y = make_classification(n_samples=400, weights=[0.8, 0.2], random_state=0)
     X_val, y_val = X[:100], np.r_[np.zeros(50, int), np.ones(50, int)]
-    model = MLPClassifier((8,), class_weight="balanced", early_stopping=True, max_iter=20,
-                          random_state=0).fit(X[100:], y[100:], X_val=X_val, y_val=y_val)
+    model = MLPClassifier(
+        (8,), class_weight="balanced", early_stopping=True, max_iter=20, random_state=0
+    ).fit(X[100:], y[100:], X_val=X_val, y_val=y_val)
     train_weights = compute_class_weight("balanced", classes=np.array([0, 1]), y=y[100:])
     expected = train_weights[y_val]
     assert model.best_validation_score_ == pytest.approx(
@@ -397,5 +445,7 @@ def test_dtype_float64_trains_float32_data_in_float64(digits):
 
 def test_default_dtype_follows_the_input(digits):
     X, y, _, _ = digits
-    assert MLPClassifier((4,), max_iter=2).fit(X.astype(np.float32), y).coefs_[0].dtype == np.float32
+    assert (
+        MLPClassifier((4,), max_iter=2).fit(X.astype(np.float32), y).coefs_[0].dtype == np.float32
+    )
     assert MLPClassifier((4,), max_iter=2).fit(X, y).coefs_[0].dtype == np.float64

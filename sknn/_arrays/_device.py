@@ -27,7 +27,7 @@ _INSTALL = (
 )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parse_device(device):
     """``None``, ``('cpu', None)`` or ``('cuda', index)``; ValueError otherwise."""
     if device is None:
@@ -54,7 +54,9 @@ def cuda_namespace(index):
     try:
         cupy = importlib.import_module("cupy")
     except ImportError as error:
-        raise ImportError(f"device='cuda' needs CuPy, which is not installed. {_INSTALL}") from error
+        raise ImportError(
+            f"device='cuda' needs CuPy, which is not installed. {_INSTALL}"
+        ) from error
     count = _gpu_count(cupy)
     if index >= count:
         found = "no GPU" if count == 0 else f"{count} GPU(s) (numbered from 0)"

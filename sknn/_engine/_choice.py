@@ -1,15 +1,15 @@
 """Which engine runs a network: compiled for dense NumPy data, portable elsewhere."""
 
-# Rows per chunk when predicting (and scoring a validation set): large enough
-# for efficient matrix products, small enough for the buffers to stay in cache.
-PREDICTION_ROWS = 2048
-
 import numpy as np
 
 from sknn._arrays._backend import is_numpy
 from sknn._engine._cpu import in_row_layout
 from sknn._engine._cpu.network import CompiledNetwork
 from sknn._engine._network import Network
+
+# Rows per chunk when predicting (and scoring a validation set): large enough
+# for efficient matrix products, small enough for the buffers to stay in cache.
+PREDICTION_ROWS = 2048
 
 
 def in_compute_layout(X):

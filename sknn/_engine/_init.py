@@ -55,7 +55,7 @@ def initial_parameters(layout, layer_activations, random_state, init="glorot_uni
     """
     draw = _DRAWS[init]
     coefs, intercepts = [], []
-    for (fan_in, fan_out), activation in zip(layout.coef_shapes, layer_activations):
+    for (fan_in, fan_out), activation in zip(layout.coef_shapes, layer_activations, strict=True):
         coef, intercept = draw(random_state, fan_in, fan_out, activation)
         coefs.append(coef)
         intercepts.append(intercept)

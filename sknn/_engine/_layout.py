@@ -28,10 +28,10 @@ class ParameterLayout:
         coef_sizes = [fan_in * fan_out for fan_in, fan_out in self.coef_shapes]
         sizes = coef_sizes + list(self.layer_units[1:])
         ends = np.cumsum(sizes).tolist()
-        starts = [0] + ends[:-1]
+        starts = [0, *ends[:-1]]
         n_layers = len(self.coef_shapes)
-        self._coef_spans = list(zip(starts[:n_layers], ends[:n_layers]))
-        self._intercept_spans = list(zip(starts[n_layers:], ends[n_layers:]))
+        self._coef_spans = list(zip(starts[:n_layers], ends[:n_layers], strict=True))
+        self._intercept_spans = list(zip(starts[n_layers:], ends[n_layers:], strict=True))
         self.n_coefs = sum(coef_sizes)
         self.size = ends[-1]
 
@@ -63,7 +63,7 @@ class ParameterLayout:
         The layers may come from any namespace; they are moved to ``xp``.
         """
         flat = xp.empty(self.size, dtype=dtype, device=device)
-        for i, (coef, intercept) in enumerate(zip(coefs, intercepts)):
+        for i, (coef, intercept) in enumerate(zip(coefs, intercepts, strict=True)):
             start, end = self._coef_spans[i]
             coef = move_to(coef, xp, device, dtype)
             flat[start:end] = xp.reshape(coef, (-1,))

@@ -13,8 +13,8 @@ array API standard (any namespace, sparse input), and the compiled
 """
 
 
-from sknn._engine._activations import ACTIVATIONS, DERIVATIVES, NEEDS_PREACTIVATION
 from sknn._arrays._backend import is_sparse, move_to
+from sknn._engine._activations import ACTIVATIONS, DERIVATIVES, NEEDS_PREACTIVATION
 from sknn._engine._inplace import call_into, matmul_into, squared_norm
 from sknn._engine._losses import summed_loss
 
@@ -67,9 +67,9 @@ class NetworkBase:
                  max_rows, dropout, random):
         self.xp, self.device, self.dtype = xp, device, dtype
         self.max_rows = max_rows
-        self.activations = per_layer(hidden_activation, n_hidden) + [output_activation]
+        self.activations = [*per_layer(hidden_activation, n_hidden), output_activation]
         self.output_activation = output_activation
-        self.dropout = per_layer(dropout, n_hidden) + [0.0]
+        self.dropout = [*per_layer(dropout, n_hidden), 0.0]
         self._random = random
 
     def forward(self, coefs, intercepts, X, new_array=False):
@@ -178,7 +178,7 @@ class Network(NetworkBase):
         xp, n_rows = self.xp, X.shape[0]
         self._dropped_out = training and any(self.dropout)
         A = X
-        for i, (coef, intercept) in enumerate(zip(coefs, intercepts)):
+        for i, (coef, intercept) in enumerate(zip(coefs, intercepts, strict=True)):
             Z = self._activations[i][:n_rows, ...]  # (n_rows, fan_out)
             matmul_into(xp, A, coef, Z)
             Z += intercept

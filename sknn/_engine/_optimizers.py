@@ -21,10 +21,10 @@ import math
 import array_api_compat
 import numpy as np
 
-from sknn._engine import _cpu
 from sknn._arrays._backend import device_of, move_to
 from sknn._arrays._device import is_gpu_array
 from sknn._arrays._host import host_state
+from sknn._engine import _cpu
 from sknn._engine._inplace import call_into, squared_norm
 
 # NumPy arrays of these dtypes take the compiled steps.

@@ -29,11 +29,11 @@ import scipy.sparse as sp
 from sklearn import get_config
 from sklearn.utils.validation import validate_data
 
-from sknn._engine import _cpu
 from sknn._arrays._backend import float_dtypes, is_numpy, move_to
 from sknn._arrays._device import follows_data
 from sknn._arrays._device_input import validate_device_X
 from sknn._arrays._errors import explained_input_errors
+from sknn._engine import _cpu
 from sknn._engine._choice import PREDICTION_ROWS, make_network
 from sknn._engine._layout import ParameterLayout
 

@@ -16,26 +16,37 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from sknn._arrays._backend import (
-    device_of, is_sparse, move_to, namespace_of, numpy_namespace,
+    device_of,
+    is_sparse,
+    move_to,
+    namespace_of,
+    numpy_namespace,
 )
 from sknn._arrays._device import (
-    data_target, is_out_of_memory, memory_error, prediction_target,
+    data_target,
+    is_out_of_memory,
+    memory_error,
+    prediction_target,
     warn_if_moved_to_cpu,
 )
-from sknn._fitting._fit_data import prepare_fit_data
 from sknn._arrays._host import host_state
-from sknn._fitting._batches import BatchSource
-from sknn._engine._init import initial_parameters
-from sknn._fitting._interrupt import refuse_after_a_stopped_fit
-from sknn._fitting._lbfgs import fit_lbfgs
-from sknn._fitting._log import TrainingLog
 from sknn._engine._choice import PREDICTION_ROWS, in_compute_layout, make_network
-from sknn._engine._prediction import (
-    check_finite_outputs, prediction_network, validated_input, weights_on,
-)
+from sknn._engine._init import initial_parameters
 from sknn._engine._network import FlatParameters, per_layer
-from sknn._engine._optimizers import SGD, Adam, AdamW, RMSProp, optimizer_from_record, optimizer_record
-from sknn._fitting._pipeline_check import check_validation_input
+from sknn._engine._optimizers import (
+    SGD,
+    Adam,
+    AdamW,
+    RMSProp,
+    optimizer_from_record,
+    optimizer_record,
+)
+from sknn._engine._prediction import (
+    check_finite_outputs,
+    prediction_network,
+    validated_input,
+    weights_on,
+)
 from sknn._estimators._params import (
     PARAMETER_CONSTRAINTS,
     STOCHASTIC_SOLVERS,
@@ -46,10 +57,16 @@ from sknn._estimators._params import (
     hidden_layer_sizes,
     init_activations,
 )
-from sknn._fitting._validation import ValidationMonitor, scores_are_minus_the_loss, validation_set
+from sknn._estimators._summary import network_summary
+from sknn._fitting._batches import BatchSource
+from sknn._fitting._fit_data import prepare_fit_data
+from sknn._fitting._interrupt import refuse_after_a_stopped_fit
+from sknn._fitting._lbfgs import fit_lbfgs
+from sknn._fitting._log import TrainingLog
+from sknn._fitting._pipeline_check import check_validation_input
 from sknn._fitting._state import commit_state, initial_state, state_from
 from sknn._fitting._stochastic import StoppingRule, fit_epochs
-from sknn._estimators._summary import network_summary
+from sknn._fitting._validation import ValidationMonitor, scores_are_minus_the_loss, validation_set
 
 _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
 _OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSProp, "adamw": AdamW}
@@ -133,7 +150,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         if self.solver not in STOCHASTIC_SOLVERS:
             raise AttributeError(
                 "partial_fit is only available for stochastic optimizers. "
-                "%s is not stochastic." % self.solver
+                f"{self.solver} is not stochastic."
             )
         return True
 
@@ -265,17 +282,33 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         kind = _OPTIMIZERS[self.solver]
         if incremental and type(previous) is kind and previous.continues(params.flat):
             return copy.deepcopy(previous).placed_like(params.flat)
-        xp, flat, rate, schedule = problem.xp, params.flat, self.learning_rate_init, self.learning_rate
+        xp, flat = problem.xp, params.flat
+        rate, schedule = self.learning_rate_init, self.learning_rate
         n_coefs = problem.layout.n_coefs
         if self.solver == "sgd":
-            return SGD(xp, flat, rate, schedule, self.momentum, self.nesterovs_momentum,
-                       self.power_t, n_coefs)
+            return SGD(
+                xp,
+                flat,
+                rate,
+                schedule,
+                self.momentum,
+                self.nesterovs_momentum,
+                self.power_t,
+                n_coefs,
+            )
         if self.solver == "rmsprop":
             return RMSProp(xp, flat, rate, schedule, self.power_t, self.rho, self.epsilon, n_coefs)
         if self.solver == "adamw":
             return AdamW(
-                xp, flat, rate, schedule, self.beta_1, self.beta_2, self.epsilon,
-                weight_decay=self.alpha, n_decayed=n_coefs,
+                xp,
+                flat,
+                rate,
+                schedule,
+                self.beta_1,
+                self.beta_2,
+                self.epsilon,
+                weight_decay=self.alpha,
+                n_decayed=n_coefs,
             )
         return Adam(xp, flat, rate, schedule, self.beta_1, self.beta_2, self.epsilon, n_coefs)
 
@@ -289,7 +322,8 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         if self.batch_size > n_samples:
             warnings.warn(
                 "Got `batch_size` less than 1 or larger than sample size. "
-                "It is going to be clipped"
+                "It is going to be clipped",
+                stacklevel=1,  # scikit-learn's: the line that warns
             )
         return int(np.clip(self.batch_size, 1, n_samples))
 
@@ -301,7 +335,9 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         if coefs is None:
             check_is_fitted(self, "coefs_")  # raises NotFittedError
         if type(X) is np.ndarray and self.device is None and type(coefs[0]) is np.ndarray:
-            return numpy_namespace, self._forward_on(numpy_namespace, "cpu", validated_input(self, X))
+            return numpy_namespace, self._forward_on(
+                numpy_namespace, "cpu", validated_input(self, X)
+            )
         answer_xp, answer_device = data_target(X)
         if self.device is None:
             self._check_same_namespace(answer_xp, answer_device, method)
@@ -315,8 +351,14 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         X = in_compute_layout(move_to(X, xp, device, dtype))
         coefs, intercepts = weights_on(self, xp, device, dtype)
         network = prediction_network(
-            xp, [X.shape[1], *(b.shape[0] for b in intercepts)], fitted_activation(self),
-            self.out_activation_, dtype, device, X.shape[0], is_sparse(X),
+            xp,
+            [X.shape[1], *(b.shape[0] for b in intercepts)],
+            fitted_activation(self),
+            self.out_activation_,
+            dtype,
+            device,
+            X.shape[0],
+            is_sparse(X),
         )
         return check_finite_outputs(xp, network.forward(coefs, intercepts, X, new_array=True))
 

@@ -15,8 +15,8 @@ import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
 
-from sknn._estimators._labels import MULTILABEL
 from sknn._arrays._backend import is_number
+from sknn._estimators._labels import MULTILABEL
 
 _WHAT = (
     "'balanced', None, a dict mapping class labels to finite, non-negative numbers, "
@@ -116,5 +116,6 @@ def _balanced_weights(y):
     """'balanced' class weights of ``y`` as a dict (a list of dicts per output)."""
     if y.ndim == 1:
         classes = np.unique(y)
-        return dict(zip(classes, compute_class_weight("balanced", classes=classes, y=y)))
+        weights = compute_class_weight("balanced", classes=classes, y=y)
+        return dict(zip(classes, weights, strict=True))
     return [_balanced_weights(column) for column in y.T]

@@ -8,8 +8,8 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 
-from sknn._estimators import _convert, _labels
 from sknn._arrays._backend import device_of
+from sknn._estimators import _convert, _labels
 from sknn._estimators._base import BaseMultilayerPerceptron
 from sknn._estimators._class_weight import class_sample_weights
 from sknn._estimators._docstrings import ATTRIBUTES, PARAMETERS
@@ -106,7 +106,8 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         class_weight=None,
     ):
         self.class_weight = class_weight
-        shared = {k: v for k, v in locals().items() if k not in ("self", "class_weight", "__class__")}
+        own = ("self", "class_weight", "__class__")
+        shared = {k: v for k, v in locals().items() if k not in own}
         super().__init__(**shared)  # the parameters both estimators share
 
     def _class_weights(self, y, coding, incremental, y_train=None):
@@ -347,7 +348,6 @@ def _check_partial_fit_classes(estimator, classes):
     _labels.check_label_types(raw, "classes")  # [0, 'a'] mixes (NumPy would make '0')
     if fitted is not None and not np.array_equal(fitted, unique_labels(classes)):
         raise ValueError(
-            "`classes=%r` is not the same as on last call to partial_fit, was: %r"
-            % (classes, fitted)
+            f"`classes={classes!r}` is not the same as on last call to partial_fit, was: {fitted!r}"
         )
     return fitted is None

@@ -27,13 +27,13 @@ from sklearn.neural_network import MLPRegressor as SKLearnMLPRegressor
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.validation import check_is_fitted
 
-from sknn._estimators import _labels
 from sknn._arrays._backend import numpy_namespace, to_numpy
 from sknn._arrays._device import device_name
 from sknn._arrays._host import to_host
 from sknn._engine._layout import ParameterLayout
 from sknn._engine._network import FlatParameters
 from sknn._engine._optimizers import SGD, Adam
+from sknn._estimators import _labels
 from sknn._estimators._params import fitted_activation
 from sknn._fitting._state import attach_network
 

@@ -36,7 +36,7 @@ def check_label_types(labels, name):
     (or pandas) object array passes unchecked.
     """
     dtype = getattr(labels, "dtype", None)
-    if not (isinstance(dtype, np.dtype) and dtype == object):
+    if not (isinstance(dtype, np.dtype) and dtype.kind == "O"):
         return
     values = np.asarray(labels).ravel()
     text = next((v for v in values if isinstance(v, (str, bytes))), None)

@@ -74,7 +74,11 @@ def hidden_activations(estimator, n_hidden):
 
 def dropout_rates(estimator, n_hidden):
     """One dropout rate per hidden layer; raise for a bad list or lbfgs."""
-    rates = estimator.dropout if isinstance(estimator.dropout, (list, tuple)) else [estimator.dropout] * n_hidden
+    rates = (
+        estimator.dropout
+        if isinstance(estimator.dropout, (list, tuple))
+        else [estimator.dropout] * n_hidden
+    )
     if len(rates) != n_hidden or not all(0 <= float(r) < 1 for r in rates):
         raise InvalidParameterError(
             f"The 'dropout' parameter of {type(estimator).__name__} must be a rate "
@@ -109,7 +113,7 @@ def hidden_layer_sizes(estimator):
             f"{given!r} instead: {not_ints[0]!r} is not an int."
         )
     if any(s <= 0 for s in sizes):
-        raise ValueError("hidden_layer_sizes must be > 0, got %s." % sizes)
+        raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
     return [int(s) for s in sizes]
 
 

@@ -79,7 +79,9 @@ def _layer_rows(layer_units, hidden_activation, output_activation):
     names = [f"hidden_{i} (Dense)" for i in range(1, n_hidden + 1)] + ["output (Dense)"]
     activations = [*hidden_activation, output_activation]
     rows = [("input", _shape(layer_units[0]), "-", "0")]
-    for name, activation, (fan_in, fan_out) in zip(names, activations, pairwise(layer_units)):
+    for name, activation, (fan_in, fan_out) in zip(
+        names, activations, pairwise(layer_units), strict=True
+    ):
         params = _dense_parameters(fan_in, fan_out)
         rows.append((name, _shape(fan_out), str(activation), f"{params:,}"))
     return rows
@@ -98,7 +100,8 @@ def _shape(units):
 def _format_row(row, widths):
     """Text columns left-aligned, the parameter count right-aligned."""
     *texts, params = row
-    cells = [text.ljust(width) for text, width in zip(texts, widths)]
+    # widths has one more entry than texts: the parameter column's, used below
+    cells = [text.ljust(width) for text, width in zip(texts, widths, strict=False)]
     return "  ".join([*cells, params.rjust(widths[-1])])
 
 

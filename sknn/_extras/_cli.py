@@ -17,11 +17,11 @@ from pathlib import Path
 
 from sklearn.exceptions import ConvergenceWarning
 
-from sknn._estimators._classifier import MLPClassifier
 from sknn._arrays._device import cuda_namespace, parse_device, wants_gpu
+from sknn._estimators._classifier import MLPClassifier
 from sknn._estimators._params import STOCHASTIC_SOLVERS
-from sknn._extras._recipe import Recipe, classifier_of
 from sknn._estimators._summary import network_summary
+from sknn._extras._recipe import Recipe, classifier_of
 from sknn.datasets import FASHION_MNIST_DIR, FASHION_MNIST_RECIPE
 
 #: Each dataset's MLPClassifier parameters, before the options change them.

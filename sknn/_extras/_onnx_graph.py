@@ -30,8 +30,8 @@ errors), hence their formulas in float64 models, which agree with sknn to
 import numpy as np
 from onnx import TensorProto
 
-from sknn._engine._activations import ELU_ALPHA, LEAKY_RELU_SLOPE
 from sknn._arrays._backend import to_numpy
+from sknn._engine._activations import ELU_ALPHA, LEAKY_RELU_SLOPE
 from sknn._estimators._params import hidden_activations
 
 #: The first opset with a Gelu operator.
@@ -143,9 +143,9 @@ def network_outputs(graph, estimator, input_name):
     """
     coefs = [to_numpy(c) for c in estimator.coefs_]
     intercepts = [to_numpy(b) for b in estimator.intercepts_]
-    activations = hidden_activations(estimator, len(coefs) - 1) + [estimator.out_activation_]
+    activations = [*hidden_activations(estimator, len(coefs) - 1), estimator.out_activation_]
     A = graph.node("Cast", [input_name], to=graph.proto_dtype)
-    for coef, intercept, activation in zip(coefs, intercepts, activations):
+    for coef, intercept, activation in zip(coefs, intercepts, activations, strict=True):
         Z = graph.node("MatMul", [A, graph.constant(coef)])  # (n, fan_out)
         Z = graph.node("Add", [Z, graph.constant(intercept[None, :])])
         A = ACTIVATIONS[activation](graph, Z)

@@ -3,8 +3,8 @@
 import numpy as np
 from sklearn.utils import gen_batches, shuffle
 
-from sknn._engine import _cpu
 from sknn._arrays._backend import device_of, is_sparse, native, to_numpy
+from sknn._engine import _cpu
 
 
 def take_rows(xp, array, rows):
@@ -85,7 +85,7 @@ class BatchSource:
             elif device_rows is None:
                 yield tuple(
                     None if a is None else cast(a[batch, ...])
-                    for a, cast in zip(self.arrays, self._casts)
+                    for a, cast in zip(self.arrays, self._casts, strict=True)
                 )
             else:
                 batch_rows = device_rows[batch]
@@ -104,7 +104,7 @@ def _gatherer(xp, array, n_rows, dtype):
         return lambda rows: None
     if is_sparse(array):
         return lambda rows: array[rows]
-    buffer_shape = (n_rows,) + tuple(array.shape[1:])
+    buffer_shape = (n_rows, *array.shape[1:])
     if _cpu.handles(array) and array.shape[0] > 0:  # the compiled gather reads it in place
         buffer = np.empty(buffer_shape, dtype=array.dtype)
         source, target = (array[:, None], buffer[:, None]) if array.ndim == 1 else (array, buffer)
@@ -130,7 +130,7 @@ def _caster(xp, array, n_rows, dtype):
     module = native(xp)
     if module is None:
         return lambda batch: xp.astype(batch, dtype)
-    buffer = xp.empty((n_rows,) + tuple(array.shape[1:]), dtype=dtype, device=array.device)
+    buffer = xp.empty((n_rows, *array.shape[1:]), dtype=dtype, device=array.device)
 
     def cast(batch):
         out = buffer[: batch.shape[0], ...]

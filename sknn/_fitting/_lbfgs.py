@@ -7,8 +7,8 @@ import scipy.optimize
 from sklearn.utils.optimize import _check_optimize_result
 
 from sknn._arrays._backend import device_of, move_to, to_float, to_numpy
-from sknn._fitting._log import TrainingLog
 from sknn._engine._threads import other_blas_single_threaded
+from sknn._fitting._log import TrainingLog
 
 
 def fit_lbfgs(network, params, grads, X, Y, sample_weight, alpha, settings):

@@ -75,7 +75,14 @@ class TrainingLog:
         self._bar_length = len(text)
 
     def epoch_done(
-        self, epoch, loss, *, seconds, validation_loss=None, validation_score=None, learning_rate=None
+        self,
+        epoch,
+        loss,
+        *,
+        seconds,
+        validation_loss=None,
+        validation_score=None,
+        learning_rate=None,
     ):
         """Print the line of epoch ``epoch`` (1-based), replacing the bar.
 

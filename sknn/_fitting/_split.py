@@ -25,6 +25,7 @@ def validation_split(n_samples, validation_fraction, stratify, random_state):
             "without a validation set. Increase 'validation_fraction' or the "
             "size of the dataset.",
             UserWarning,
+            stacklevel=1,  # the line that warns (a test checks which module)
         )
         return None
     rows = np.arange(n_samples)

@@ -122,10 +122,9 @@ def record_training_loss(state, rule):
 
 def plateau_message(rule):
     what = "Validation score" if rule.watches_validation else "Training loss"
-    return "%s did not improve more than tol=%f for %d consecutive epochs." % (
-        what,
-        rule.tol,
-        rule.n_iter_no_change,
+    return (
+        f"{what} did not improve more than tol={rule.tol:f} for "
+        f"{rule.n_iter_no_change:d} consecutive epochs."
     )
 
 
@@ -161,7 +160,9 @@ def log_epoch(state, rule, optimizer, seconds):
     )
 
 
-def fit_epochs(network, params, grads, optimizer, batches, state, rule, alpha, max_iter, incremental):
+def fit_epochs(
+    network, params, grads, optimizer, batches, state, rule, alpha, max_iter, incremental
+):
     """Train for up to ``max_iter`` epochs (one when ``incremental``).
 
     Stops early on a plateau, on Ctrl-C (after the current batch) and when
@@ -185,17 +186,16 @@ def fit_epochs(network, params, grads, optimizer, batches, state, rule, alpha, m
             if not finished:
                 _interrupted(state)
                 break
-            stop = end_epoch(
-                state, rule, optimizer, params, epoch_loss, batches.n_samples, seconds
-            )
+            stop = end_epoch(state, rule, optimizer, params, epoch_loss, batches.n_samples, seconds)
             state.trained = True
             if stop or incremental:
                 break
             if state.n_iter == max_iter:
                 warnings.warn(
-                    "Stochastic Optimizer: Maximum iterations (%d) reached and "
-                    "the optimization hasn't converged yet." % max_iter,
+                    f"Stochastic Optimizer: Maximum iterations ({max_iter:d}) reached and "
+                    "the optimization hasn't converged yet.",
                     ConvergenceWarning,
+                    stacklevel=1,  # scikit-learn's: the line that warns
                 )
     if rule.watches_validation:
         params.flat[...] = state.best_params
@@ -233,6 +233,7 @@ def _diverged(state, params, last_finite, epoch_loss):
         f"Training diverged in epoch {epoch}: the loss became {epoch_loss} or the "
         f"weights non-finite. Stopped; {kept}. {advice}",
         ConvergenceWarning,
+        stacklevel=1,
     )
 
 
@@ -244,4 +245,5 @@ def _interrupted(state):
         f"fit started within {FOLLOW_SECONDS:g}s of this one raises KeyboardInterrupt "
         "(this stops a surrounding search, cross-validation or loop).",
         UserWarning,
+        stacklevel=1,
     )

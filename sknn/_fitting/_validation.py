@@ -18,10 +18,10 @@ from sklearn.base import is_classifier
 from sklearn.metrics import check_scoring
 
 from sknn._arrays._backend import is_number, move_to, to_float, to_numpy
-from sknn._engine._prediction import validated_input
-from sknn._fitting._batches import take_rows
 from sknn._engine._choice import in_compute_layout
 from sknn._engine._network import FlatParameters
+from sknn._engine._prediction import validated_input
+from sknn._fitting._batches import take_rows
 from sknn._fitting._fit_data import check_sample_weight, combine_weights
 from sknn._fitting._split import validation_split
 from sknn._fitting._state import attach_network

@@ -25,18 +25,18 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sknn._engine._cpu._dense import DenseNetwork
 from sknn._engine._cpu._data import all_finite, take_rows
+from sknn._engine._cpu._dense import DenseNetwork
 from sknn._engine._cpu._steps import StepKind, step
 
 __all__ = [
     "ACTIVATION_CODES",
     "ADAM",
-    "DenseNetwork",
-    "all_finite",
     "RMSPROP",
     "SGD",
+    "DenseNetwork",
     "StepSettings",
+    "all_finite",
     "handles",
     "in_row_layout",
     "specialised",

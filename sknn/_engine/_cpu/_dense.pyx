@@ -187,7 +187,8 @@ def _check_matrix(Z, int kind):
 
 
 cdef bint is_c_array(object array, object dtype, Py_ssize_t rows, Py_ssize_t cols) noexcept:
-    """An aligned, C-contiguous ndarray of ``dtype`` shaped (rows, cols), or (rows,) when cols < 0."""
+    """An aligned, C-contiguous ndarray of ``dtype`` shaped (rows, cols), or (rows,) when
+    cols < 0."""
     if type(array) is not cnp.ndarray and not isinstance(array, cnp.ndarray):
         return False
     cdef cnp.ndarray a = <cnp.ndarray>array
@@ -230,7 +231,9 @@ cdef class RowViews:
     cdef list Z, D, pre, T, kept
 
     def __init__(self, network, Py_ssize_t n):
-        rows = lambda buffers: [None if b is None else b[:n] for b in buffers]
+        def rows(buffers):
+            return [None if b is None else b[:n] for b in buffers]
+
         self.Z = rows(network.activations)
         self.D = rows(network.deltas)
         self.pre = rows(network.preactivations)
@@ -380,7 +383,6 @@ cdef class DenseNetwork:
         return views
 
     cdef object _forward(self, list views, X, masks, RowViews rows):
-        cdef Py_ssize_t n = X.shape[0]
         A = X
         for i in range(len(self.kinds)):
             Z = rows.Z[i]

@@ -25,15 +25,15 @@ cdef extern from "kernels.h" nogil:
     int all_finite_double(const double *X, Py_ssize_t outer_stride, Py_ssize_t inner_stride,
                           Py_ssize_t n_outer, Py_ssize_t n_inner)
 
-    Py_ssize_t csr_product_int32_float(const float *data, const int32_t *indices, const int32_t *indptr,
-                                       Py_ssize_t n, const float *W, Py_ssize_t n_features,
-                                       Py_ssize_t m, float *out)
+    Py_ssize_t csr_product_int32_float(const float *data, const int32_t *indices,
+                                       const int32_t *indptr, Py_ssize_t n, const float *W,
+                                       Py_ssize_t n_features, Py_ssize_t m, float *out)
     Py_ssize_t csr_product_int64_float(const float *data, const int64_t *indices,
                                        const int64_t *indptr, Py_ssize_t n, const float *W,
                                        Py_ssize_t n_features, Py_ssize_t m, float *out)
-    Py_ssize_t csr_product_int32_double(const double *data, const int32_t *indices, const int32_t *indptr,
-                                        Py_ssize_t n, const double *W, Py_ssize_t n_features,
-                                        Py_ssize_t m, double *out)
+    Py_ssize_t csr_product_int32_double(const double *data, const int32_t *indices,
+                                        const int32_t *indptr, Py_ssize_t n, const double *W,
+                                        Py_ssize_t n_features, Py_ssize_t m, double *out)
     Py_ssize_t csr_product_int64_double(const double *data, const int64_t *indices,
                                         const int64_t *indptr, Py_ssize_t n, const double *W,
                                         Py_ssize_t n_features, Py_ssize_t m, double *out)

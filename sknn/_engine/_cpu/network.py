@@ -63,6 +63,9 @@ class CompiledNetwork(NetworkBase):
     def _masks(self, n_rows):
         units = self._dense.layer_units[1:-1]
         return [
-            dropout_mask(self._random, rate, (n_rows, u), self.xp, "cpu", self.dtype) if rate else None
-            for rate, u in zip(self.dropout, units)
+            dropout_mask(self._random, rate, (n_rows, u), self.xp, "cpu", self.dtype)
+            if rate
+            else None
+            # dropout holds the output layer's rate (0) too; units, the hidden layers only
+            for rate, u in zip(self.dropout, units, strict=False)
         ]
