@@ -85,8 +85,12 @@ def misses(result, results):
             missed.append(f"{other} not run")
         elif result.value > factor * base.value:
             missed.append(f"{result.value / base.value:.2f} × {other} > {factor}")
-    if result.min_score is not None and result.score < result.min_score:
-        missed.append(f"{result.score_name} {result.score:.4f} < {result.min_score}")
+    reference = _row_of(results, REFERENCE).get(result.case)
+    if result.score_tolerance is not None and reference is not None:
+        gap = abs(result.score - reference.score)
+        if not gap <= result.score_tolerance:
+            missed.append(f"{result.score_name} {gap:.4f} from scikit-learn's > "
+                          f"{result.score_tolerance}")
     return missed
 
 
@@ -175,8 +179,8 @@ def _format_target(result):
         return ""
     words = []
     if result.target is not None:
-        floor = (f", {result.score_name} ≥ {result.min_score}"
-                 if result.min_score is not None else "")
+        floor = (f", {result.score_name} within {result.score_tolerance} of scikit-learn's"
+                 if result.score_tolerance is not None else "")
         words.append(f"≥ {result.target}{floor}")
     if result.floor_target is not None:
         words.append(f"≤ {result.floor_target} × floor")

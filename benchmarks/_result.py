@@ -27,8 +27,8 @@ class Result:
         ``n_iter_``, given where it varies (early stopping, L-BFGS).
     target : float or None
         The ratio sknn should reach.
-    min_score : float or None
-        The test score sknn should reach.
+    score_tolerance : float or None
+        How far sknn's test score may be from scikit-learn's.
     peak_mb : float or None
         Peak memory of the fit above the baseline, in MB; None: not measured.
     floor_target : float or None
@@ -48,7 +48,7 @@ class Result:
     score_name: str
     n_iter: int = None
     target: float = None
-    min_score: float = None
+    score_tolerance: float = None
     peak_mb: float = None
     floor_target: float = None
     relative_to: tuple = None

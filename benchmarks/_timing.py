@@ -165,7 +165,7 @@ def _result(case, label, library, data, value, estimator, quick):
         score_name=score_name,
         n_iter=None if case.fixed_epochs else estimator.n_iter_,
         target=case.target,
-        min_score=case.score_floor(quick),
+        score_tolerance=case.score_bar(quick),
         floor_target=case.floor_target,
         relative_to=case.relative_to,
     )
