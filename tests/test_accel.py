@@ -11,6 +11,7 @@ import pickle
 import subprocess
 import sys
 import warnings
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -248,10 +249,11 @@ def test_options_from_the_environment(monkeypatch):
 
 @pytest.mark.skipif(sknn._arrays._device.gpu_available(), reason="this machine has a GPU")
 def test_gpu_asked_for_without_one_runs_on_the_cpu(iris):
-    with sknn.accel.enabled(device="cuda") as settings:
+    with ExitStack() as stack:
+        with pytest.warns(FallbackWarning, match="runs? on the CPU"):  # on entering
+            settings = stack.enter_context(sknn.accel.enabled(device="cuda"))
         assert settings.device is None
-        with pytest.warns(FallbackWarning, match="runs? on the CPU"):
-            model = sklearn.neural_network.MLPClassifier(max_iter=5).fit(*iris)
+        model = sklearn.neural_network.MLPClassifier(max_iter=5).fit(*iris)
         assert model.device is None
 
 

@@ -106,8 +106,9 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         class_weight=None,
     ):
         self.class_weight = class_weight
-        own = ("self", "class_weight", "__class__")
-        shared = {k: v for k, v in locals().items() if k not in own}
+        shared = {
+            k: v for k, v in locals().items() if k not in ("self", "class_weight", "__class__")
+        }
         super().__init__(**shared)  # the parameters both estimators share
 
     def _class_weights(self, y, coding, incremental, y_train=None):

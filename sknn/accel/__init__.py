@@ -18,6 +18,7 @@ What sknn cannot do falls back to scikit-learn's own class with a one-line
 from contextlib import contextmanager
 
 from sknn.accel import _install
+from sknn.accel._estimators import ESTIMATORS as ESTIMATORS  # sknn.onnx reads it here
 from sknn.accel._estimators import FallbackWarning, MLPClassifier, MLPRegressor
 
 _OPTIONS = """\
