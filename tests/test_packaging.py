@@ -120,7 +120,7 @@ def test_wheel_holds_the_compiled_engine_and_no_generated_c(wheel):
         if name.startswith("sknn/_engine/_cpu/") and name.endswith(COMPILED_SUFFIXES)
     }
 
-    assert compiled == {p.stem for p in (ROOT / "sknn" / "_cpu").glob("*.pyx")}
+    assert compiled == {p.stem for p in (ROOT / "sknn" / "_engine" / "_cpu").glob("*.pyx")}
     assert [name for name in names if name.endswith(".c")] == []
     assert f"{NAME_VERSION}.dist-info/licenses/LICENSE" in names
 
