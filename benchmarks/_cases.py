@@ -234,7 +234,7 @@ CASES = [
          "(c) single rows (the first 1,000)",
          "fashion-mnist-float32", "MLPClassifier", dict(SMALL_FASHION, max_iter=1),
          quick_rows=FASHION_QUICK_ROWS, measure="predict", target=1.5, skorch=True, torch=True,
-         predict_modes=DENSE_PREDICT_MODES),
+         floor=True, predict_modes=DENSE_PREDICT_MODES),
     Case("predict-sparse", "predict on the Fashion-MNIST test set as a CSR matrix (10,000 rows, "
          "float32, 50% non-zero) with a 784-128-10 model fitted for 1 epoch: (a) 2,000-row "
          "calls, (b) 50-row calls, (c) single rows (the first 1,000)",

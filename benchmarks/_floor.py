@@ -6,7 +6,9 @@ rows and layer widths u0..uL, the forward products ``A_{l-1} @ W_l``
 and the hidden deltas ``D_l @ W_l.T`` (none into the input). ``MatmulFloor``
 runs exactly those products, with those shapes, on the training rows in
 order (each batch's rows read from memory once, as a fit must) into
-buffers allocated once: nothing else. Its seconds per epoch are what no
+buffers allocated once: nothing else. Its ``predict`` is the forward
+products alone (the outputs allocated, as any ``predict`` must), the floor
+of prediction. Its seconds per epoch are what no
 implementation of the same arithmetic on this BLAS can beat; the ratio of
 sknn's time to it says how much time goes outside the products.
 """
@@ -45,11 +47,20 @@ class MatmulFloor:
         batch = min(200, n_rows) if self.batch_size == "auto" else self.batch_size
         widths = (X.shape[1], *self.hidden_layer_sizes, len(np.unique(y)))
         products = _Products(widths, batch, X.dtype)
+        self.weights_ = products.weights
         for _ in range(self.max_iter):
             for start in range(0, n_rows, batch):
                 products.run(X[start:min(start + batch, n_rows)])
         self.n_iter_ = self.max_iter
         return self
+
+    def predict(self, X):
+        """The forward products of ``X`` (no bias, no activation): the floor of
+        ``predict``."""
+        A = X
+        for W in self.weights_:
+            A = A @ W
+        return A
 
     def score(self, X, y):
         """No model: NaN."""

@@ -60,9 +60,11 @@ def torch_ratios(results):
 
 
 def floor_ratios(results):
-    """``{(case, library): its time / the floor's}`` where the floor ran."""
+    """``{(case, library): its time / the floor's}`` where the floor ran (for
+    predictions, measured in rows per second: the floor's speed / its speed)."""
     floor = _row_of(results, FLOOR)
-    return {(r.case, r.library): r.value / floor[r.case].value
+    return {(r.case, r.library): (floor[r.case].value / r.value if r.unit == "rows/s"
+                                  else r.value / floor[r.case].value)
             for r in results if r.case in floor and r.library != FLOOR}
 
 
