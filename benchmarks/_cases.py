@@ -133,19 +133,27 @@ class Case:
         """One line: id, title, epochs and the size of the training data."""
         params = self.estimator_params(quick)
         n_rows, n_features = data.X_train.shape
-        budget = (f"max_iter {params['max_iter']}" if not self.fixed_epochs
-                  else f"{params['max_iter']} epoch" + ("s" if params["max_iter"] > 1 else ""))
+        budget = (
+            f"max_iter {params['max_iter']}"
+            if not self.fixed_epochs
+            else f"{params['max_iter']} epoch" + ("s" if params["max_iter"] > 1 else "")
+        )
         extra = "".join(f", sknn {k}={v!r}" for k, v in self.sknn_params.items())
-        return (f"`{self.id}`: {self.title}; {budget}{extra}; training data "
-                f"{n_rows:,} × {n_features} {data.X_train.dtype} "
-                f"({data.train_megabytes:.1f} MB); target {_target_words(self)}")
+        return (
+            f"`{self.id}`: {self.title}; {budget}{extra}; training data "
+            f"{n_rows:,} × {n_features} {data.X_train.dtype} "
+            f"({data.train_megabytes:.1f} MB); target {_target_words(self)}"
+        )
 
 
 def _target_words(case):
     words = []
     if case.target is not None:
-        accuracy = (f", test accuracy within {case.score_tolerance} of scikit-learn's (full run)"
-                    if case.score_tolerance else "")
+        accuracy = (
+            f", test accuracy within {case.score_tolerance} of scikit-learn's (full run)"
+            if case.score_tolerance
+            else ""
+        )
         words.append(f"≥ {case.target} × scikit-learn{accuracy}")
     if case.floor_target is not None:
         words.append(f"≤ {case.floor_target} × the floor")
@@ -179,73 +187,180 @@ def _activation_case(activation):
     """784-256-10 on 10,000 Fashion-MNIST rows with ``activation``."""
     sklearn_has = activation in SKLEARN_ACTIVATIONS
     return Case(
-        f"act-{activation}", f"Fashion-MNIST 784-256-10 {activation}, adam, lr 1e-3, batch 128",
-        "fashion-mnist-float32", "MLPClassifier", dict(ACTIVATION_NETWORK, activation=activation),
-        quick_params=dict(max_iter=2), quick_rows=ACTIVATION_ROWS, rows=ACTIVATION_ROWS,
-        sklearn=sklearn_has, target=1.5 if sklearn_has else None, torch=True,
+        f"act-{activation}",
+        f"Fashion-MNIST 784-256-10 {activation}, adam, lr 1e-3, batch 128",
+        "fashion-mnist-float32",
+        "MLPClassifier",
+        dict(ACTIVATION_NETWORK, activation=activation),
+        quick_params=dict(max_iter=2),
+        quick_rows=ACTIVATION_ROWS,
+        rows=ACTIVATION_ROWS,
+        sklearn=sklearn_has,
+        target=1.5 if sklearn_has else None,
+        torch=True,
         relative_to=None if sklearn_has else ("act-relu", 1.15),
     )
 
 
 CASES = [
-    Case("fmnist-f32", "Fashion-MNIST 784-128-10, relu, adam, lr 1e-3, batch 128",
-         "fashion-mnist-float32", "MLPClassifier", SMALL_FASHION, **QUICK_FASHION,
-         target=NEVER_SLOWER, score_tolerance=0.005, skorch=True, torch=True, floor=True,
-         floor_target=1.25),
-    Case("fmnist-f64", "as fmnist-f32 with float64 data (X / 255.0)",
-         "fashion-mnist-float64", "MLPClassifier", SMALL_FASHION, **QUICK_FASHION,
-         target=NEVER_SLOWER, skorch=True, torch=True, floor=True),
-    Case("fmnist-f64-as-f32", "as fmnist-f64; sknn computes in float32, scikit-learn in float64",
-         "fashion-mnist-float64", "MLPClassifier", SMALL_FASHION, **QUICK_FASHION,
-         sknn_params=dict(dtype="float32"), target=NEVER_SLOWER),
-    Case("fmnist-512", "Fashion-MNIST 784-512-10, relu, adam, lr 1e-3, batch 128",
-         "fashion-mnist-float32", "MLPClassifier",
-         dict(ADAM, hidden_layer_sizes=(512,), max_iter=3),
-         quick_params=dict(max_iter=1), quick_rows=FASHION_QUICK_ROWS, target=NEVER_SLOWER,
-         torch=True, floor=True, floor_target=1.15),
-    Case("fmnist-deep-es", "Fashion-MNIST 784-256-128-100-10, adam, batch 128, early stopping "
-         "(validation_fraction 0.1, n_iter_no_change 10, tol 1e-4)",
-         "fashion-mnist-float32", "MLPClassifier",
-         dict(ADAM, hidden_layer_sizes=(256, 128, 100), early_stopping=True, max_iter=60),
-         quick_params=dict(max_iter=8), quick_rows=FASHION_QUICK_ROWS,
-         fixed_epochs=False, target=NEVER_SLOWER, floor=True),
-    Case("fmnist-500-sgd",
-         "Fashion-MNIST 784-500-500-10, sgd, Nesterov momentum 0.9, lr 0.01, batch 128",
-         "fashion-mnist-float32", "MLPClassifier",
-         dict(hidden_layer_sizes=(500, 500), activation="relu", solver="sgd", momentum=0.9,
-              nesterovs_momentum=True, learning_rate_init=0.01, batch_size=128, max_iter=3),
-         quick_params=dict(max_iter=1), quick_rows=FASHION_QUICK_ROWS, target=NEVER_SLOWER,
-         skorch=True, torch=True, floor=True, floor_target=1.15),
+    Case(
+        "fmnist-f32",
+        "Fashion-MNIST 784-128-10, relu, adam, lr 1e-3, batch 128",
+        "fashion-mnist-float32",
+        "MLPClassifier",
+        SMALL_FASHION,
+        **QUICK_FASHION,
+        target=NEVER_SLOWER,
+        score_tolerance=0.005,
+        skorch=True,
+        torch=True,
+        floor=True,
+        floor_target=1.25,
+    ),
+    Case(
+        "fmnist-f64",
+        "as fmnist-f32 with float64 data (X / 255.0)",
+        "fashion-mnist-float64",
+        "MLPClassifier",
+        SMALL_FASHION,
+        **QUICK_FASHION,
+        target=NEVER_SLOWER,
+        skorch=True,
+        torch=True,
+        floor=True,
+    ),
+    Case(
+        "fmnist-f64-as-f32",
+        "as fmnist-f64; sknn computes in float32, scikit-learn in float64",
+        "fashion-mnist-float64",
+        "MLPClassifier",
+        SMALL_FASHION,
+        **QUICK_FASHION,
+        sknn_params=dict(dtype="float32"),
+        target=NEVER_SLOWER,
+    ),
+    Case(
+        "fmnist-512",
+        "Fashion-MNIST 784-512-10, relu, adam, lr 1e-3, batch 128",
+        "fashion-mnist-float32",
+        "MLPClassifier",
+        dict(ADAM, hidden_layer_sizes=(512,), max_iter=3),
+        quick_params=dict(max_iter=1),
+        quick_rows=FASHION_QUICK_ROWS,
+        target=NEVER_SLOWER,
+        torch=True,
+        floor=True,
+        floor_target=1.15,
+    ),
+    Case(
+        "fmnist-deep-es",
+        "Fashion-MNIST 784-256-128-100-10, adam, batch 128, early stopping "
+        "(validation_fraction 0.1, n_iter_no_change 10, tol 1e-4)",
+        "fashion-mnist-float32",
+        "MLPClassifier",
+        dict(ADAM, hidden_layer_sizes=(256, 128, 100), early_stopping=True, max_iter=60),
+        quick_params=dict(max_iter=8),
+        quick_rows=FASHION_QUICK_ROWS,
+        fixed_epochs=False,
+        target=NEVER_SLOWER,
+        floor=True,
+    ),
+    Case(
+        "fmnist-500-sgd",
+        "Fashion-MNIST 784-500-500-10, sgd, Nesterov momentum 0.9, lr 0.01, batch 128",
+        "fashion-mnist-float32",
+        "MLPClassifier",
+        dict(
+            hidden_layer_sizes=(500, 500),
+            activation="relu",
+            solver="sgd",
+            momentum=0.9,
+            nesterovs_momentum=True,
+            learning_rate_init=0.01,
+            batch_size=128,
+            max_iter=3,
+        ),
+        quick_params=dict(max_iter=1),
+        quick_rows=FASHION_QUICK_ROWS,
+        target=NEVER_SLOWER,
+        skorch=True,
+        torch=True,
+        floor=True,
+        floor_target=1.15,
+    ),
     *[_activation_case(activation) for activation in SKLEARN_ACTIVATIONS + KERAS_ACTIVATIONS],
-    Case("digits", "digits 64-64-10 (standardised, 75/25 split), adam, batch 128",
-         "digits", "MLPClassifier", dict(ADAM, hidden_layer_sizes=(64,), max_iter=100),
-         quick_params=dict(max_iter=20), target=2.0, skorch=True, torch=True),
-    Case("digits-tanh-256", "digits 64-256-10 tanh (standardised, 75/25 split), adam, batch 128",
-         "digits", "MLPClassifier",
-         dict(ADAM, activation="tanh", hidden_layer_sizes=(256,), max_iter=100),
-         quick_params=dict(max_iter=20), target=NEVER_SLOWER, torch=True),
-    Case("friedman", "Friedman #1 10-64-64-1 regression, relu, adam, lr 1e-3, batch 200",
-         "friedman", "MLPRegressor",
-         dict(ADAM, hidden_layer_sizes=(64, 64), batch_size=200, max_iter=10),
-         quick_params=dict(max_iter=3), quick_rows=20_000, target=NEVER_SLOWER, skorch=True,
-         torch=True),
-    Case("predict", "predict on the Fashion-MNIST test set (10,000 rows, float32) with a "
-         "784-128-10 model fitted for 1 epoch: (a) one call, (b) 100-row batches, "
-         "(c) single rows (the first 1,000)",
-         "fashion-mnist-float32", "MLPClassifier", dict(SMALL_FASHION, max_iter=1),
-         quick_rows=FASHION_QUICK_ROWS, measure="predict", target=1.5, skorch=True, torch=True,
-         floor=True, predict_modes=DENSE_PREDICT_MODES),
-    Case("predict-sparse", "predict on the Fashion-MNIST test set as a CSR matrix (10,000 rows, "
-         "float32, 50% non-zero) with a 784-128-10 model fitted for 1 epoch: (a) 2,000-row "
-         "calls, (b) 50-row calls, (c) single rows (the first 1,000)",
-         "fashion-mnist-float32", "MLPClassifier", dict(SMALL_FASHION, max_iter=1),
-         quick_rows=FASHION_QUICK_ROWS, measure="predict", target=NEVER_SLOWER,
-         predict_modes=SPARSE_PREDICT_MODES, sparse_input=True),
-    Case("lbfgs-digits", "digits 64-64-10, L-BFGS, tol 0",
-         "digits", "MLPClassifier",
-         dict(hidden_layer_sizes=(64,), activation="relu", solver="lbfgs", max_iter=200,
-              tol=0.0),
-         fixed_epochs=False, target=NEVER_SLOWER),
+    Case(
+        "digits",
+        "digits 64-64-10 (standardised, 75/25 split), adam, batch 128",
+        "digits",
+        "MLPClassifier",
+        dict(ADAM, hidden_layer_sizes=(64,), max_iter=100),
+        quick_params=dict(max_iter=20),
+        target=2.0,
+        skorch=True,
+        torch=True,
+    ),
+    Case(
+        "digits-tanh-256",
+        "digits 64-256-10 tanh (standardised, 75/25 split), adam, batch 128",
+        "digits",
+        "MLPClassifier",
+        dict(ADAM, activation="tanh", hidden_layer_sizes=(256,), max_iter=100),
+        quick_params=dict(max_iter=20),
+        target=NEVER_SLOWER,
+        torch=True,
+    ),
+    Case(
+        "friedman",
+        "Friedman #1 10-64-64-1 regression, relu, adam, lr 1e-3, batch 200",
+        "friedman",
+        "MLPRegressor",
+        dict(ADAM, hidden_layer_sizes=(64, 64), batch_size=200, max_iter=10),
+        quick_params=dict(max_iter=3),
+        quick_rows=20_000,
+        target=NEVER_SLOWER,
+        skorch=True,
+        torch=True,
+    ),
+    Case(
+        "predict",
+        "predict on the Fashion-MNIST test set (10,000 rows, float32) with a "
+        "784-128-10 model fitted for 1 epoch: (a) one call, (b) 100-row batches, "
+        "(c) single rows (the first 1,000)",
+        "fashion-mnist-float32",
+        "MLPClassifier",
+        dict(SMALL_FASHION, max_iter=1),
+        quick_rows=FASHION_QUICK_ROWS,
+        measure="predict",
+        target=1.5,
+        skorch=True,
+        torch=True,
+        floor=True,
+        predict_modes=DENSE_PREDICT_MODES,
+    ),
+    Case(
+        "predict-sparse",
+        "predict on the Fashion-MNIST test set as a CSR matrix (10,000 rows, "
+        "float32, 50% non-zero) with a 784-128-10 model fitted for 1 epoch: (a) 2,000-row "
+        "calls, (b) 50-row calls, (c) single rows (the first 1,000)",
+        "fashion-mnist-float32",
+        "MLPClassifier",
+        dict(SMALL_FASHION, max_iter=1),
+        quick_rows=FASHION_QUICK_ROWS,
+        measure="predict",
+        target=NEVER_SLOWER,
+        predict_modes=SPARSE_PREDICT_MODES,
+        sparse_input=True,
+    ),
+    Case(
+        "lbfgs-digits",
+        "digits 64-64-10, L-BFGS, tol 0",
+        "digits",
+        "MLPClassifier",
+        dict(hidden_layer_sizes=(64,), activation="relu", solver="lbfgs", max_iter=200, tol=0.0),
+        fixed_epochs=False,
+        target=NEVER_SLOWER,
+    ),
 ]
 
 CASE_IDS = [case.id for case in CASES]

@@ -31,8 +31,15 @@ class MatmulFloor:
         Every other parameter.
     """
 
-    def __init__(self, hidden_layer_sizes, batch_size=200, max_iter=200,
-                 early_stopping=False, validation_fraction=0.1, **ignored):
+    def __init__(
+        self,
+        hidden_layer_sizes,
+        batch_size=200,
+        max_iter=200,
+        early_stopping=False,
+        validation_fraction=0.1,
+        **ignored,
+    ):
         self.hidden_layer_sizes = tuple(hidden_layer_sizes)
         self.batch_size = batch_size
         self.max_iter = max_iter
@@ -50,7 +57,7 @@ class MatmulFloor:
         self.weights_ = products.weights
         for _ in range(self.max_iter):
             for start in range(0, n_rows, batch):
-                products.run(X[start:min(start + batch, n_rows)])
+                products.run(X[start : min(start + batch, n_rows)])
         self.n_iter_ = self.max_iter
         return self
 

@@ -51,8 +51,13 @@ def libraries_for(case, skipped=()):
     A library is left out when the case has no row for it, or when it is
     in ``skipped`` (see :func:`unavailable`).
     """
-    wanted = {SKNN: True, SKLEARN: case.sklearn, SKORCH: case.skorch, TORCH: case.torch,
-              FLOOR: case.floor}
+    wanted = {
+        SKNN: True,
+        SKLEARN: case.sklearn,
+        SKORCH: case.skorch,
+        TORCH: case.torch,
+        FLOOR: case.floor,
+    }
     return [lib for lib in LIBRARIES if wanted[lib] and lib not in skipped]
 
 

@@ -111,9 +111,11 @@ def measure(case_id, library, quick=False):
         baseline = _status_kilobytes("VmRSS")
         operation()
         peak = _status_kilobytes("VmHWM")
-    return {"peak_mb": (peak - baseline) * 1024 / 1e6,
-            "baseline_mb": baseline * 1024 / 1e6,
-            "train_mb": data.train_megabytes}
+    return {
+        "peak_mb": (peak - baseline) * 1024 / 1e6,
+        "baseline_mb": baseline * 1024 / 1e6,
+        "train_mb": data.train_megabytes,
+    }
 
 
 def main(argv=None):

@@ -48,15 +48,30 @@ def plot_ratios(labels, ratios, targets, path, title):
     ax.bar_label(bars, fmt="%.2f", fontsize=8)
     marked = [(x, t) for x, t in zip(positions, targets, strict=True) if t is not None]
     if marked:
-        ax.scatter(*zip(*marked, strict=True), marker="_", s=900, linewidths=2.5, color="black",
-                   zorder=3)
+        ax.scatter(
+            *zip(*marked, strict=True), marker="_", s=900, linewidths=2.5, color="black", zorder=3
+        )
     ax.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
     top = max([*ratios, *(t for t in targets if t is not None)])
     ax.set_ylim(0, 1.25 * top)
-    ax.legend(handles=[Patch(color=colour, label=name) for colour, name in _VERDICTS.values()]
-              + [plt.Line2D([], [], color="black", marker="_", markersize=15,
-                            linestyle="none", markeredgewidth=2.5, label="target")],
-              loc="upper left", fontsize=8, ncol=4)
+    ax.legend(
+        handles=[Patch(color=colour, label=name) for colour, name in _VERDICTS.values()]
+        + [
+            plt.Line2D(
+                [],
+                [],
+                color="black",
+                marker="_",
+                markersize=15,
+                linestyle="none",
+                markeredgewidth=2.5,
+                label="target",
+            )
+        ],
+        loc="upper left",
+        fontsize=8,
+        ncol=4,
+    )
     ax.set_xticks(positions, labels, rotation=30, ha="right", fontsize=8)
     ax.set_ylabel("× faster than scikit-learn")
     ax.set_title(title)
@@ -82,13 +97,25 @@ def plot_scaling(series, limits, path, title):
     fig, ax = plt.subplots(figsize=(7.5, 5.5))
     markers = "osD^v<>p*h"
     for (label, (flops, seconds)), marker in zip(series.items(), markers * 3, strict=False):
-        ax.loglog(flops, seconds, marker=marker, linestyle="-" if "sknn" in label else ":",
-                  label=label, alpha=0.9)
+        ax.loglog(
+            flops,
+            seconds,
+            marker=marker,
+            linestyle="-" if "sknn" in label else ":",
+            label=label,
+            alpha=0.9,
+        )
     all_flops = [f for flops, _ in series.values() for f in flops]
     span = [min(all_flops) / 1.5, max(all_flops) * 1.5]
     for (label, flop_per_second), style in zip(limits.items(), ["-", "--", "-."], strict=False):
-        ax.loglog(span, [f / flop_per_second for f in span], color="black",
-                  linestyle=style, linewidth=1, label=label)
+        ax.loglog(
+            span,
+            [f / flop_per_second for f in span],
+            color="black",
+            linestyle=style,
+            linewidth=1,
+            label=label,
+        )
     ax.set_xlabel("FLOP per epoch")
     ax.set_ylabel("seconds per epoch")
     ax.set_title(title)

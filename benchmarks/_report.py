@@ -49,8 +49,9 @@ def ratios(results):
     Rows without a scikit-learn row for the same case are left out.
     """
     reference = _row_of(results, REFERENCE)
-    return {(r.case, r.library): _speedup(r, reference[r.case])
-            for r in results if r.case in reference}
+    return {
+        (r.case, r.library): _speedup(r, reference[r.case]) for r in results if r.case in reference
+    }
 
 
 def torch_ratios(results):
@@ -63,9 +64,13 @@ def floor_ratios(results):
     """``{(case, library): its time / the floor's}`` where the floor ran (for
     predictions, measured in rows per second: the floor's speed / its speed)."""
     floor = _row_of(results, FLOOR)
-    return {(r.case, r.library): (floor[r.case].value / r.value if r.unit == "rows/s"
-                                  else r.value / floor[r.case].value)
-            for r in results if r.case in floor and r.library != FLOOR}
+    return {
+        (r.case, r.library): (
+            floor[r.case].value / r.value if r.unit == "rows/s" else r.value / floor[r.case].value
+        )
+        for r in results
+        if r.case in floor and r.library != FLOOR
+    }
 
 
 def misses(result, results):
@@ -91,13 +96,14 @@ def misses(result, results):
     if result.score_tolerance is not None and reference is not None:
         gap = abs(result.score - reference.score)
         if not gap <= result.score_tolerance:
-            missed.append(f"{result.score_name} {gap:.4f} from scikit-learn's > "
-                          f"{result.score_tolerance}")
+            missed.append(
+                f"{result.score_name} {gap:.4f} from scikit-learn's > {result.score_tolerance}"
+            )
     return missed
 
 
 def holds(result, results):
-    """"yes" / "no (reasons)" on an sknn row with a target; "" otherwise."""
+    """ "yes" / "no (reasons)" on an sknn row with a target; "" otherwise."""
     if result.library != SKNN or not _has_target(result):
         return ""
     missed = misses(result, results)
@@ -111,20 +117,43 @@ def _has_target(result):
 def format_table(results, memory=True):
     """Markdown table of ``results`` (the peak-memory column only when ``memory``)."""
     sklearn, torch, floor = ratios(results), torch_ratios(results), floor_ratios(results)
-    header = ["case", "library", "dtype", "time", "vs scikit-learn", "vs PyTorch loop",
-              "× floor", "target", "holds", "test score"]
+    header = [
+        "case",
+        "library",
+        "dtype",
+        "time",
+        "vs scikit-learn",
+        "vs PyTorch loop",
+        "× floor",
+        "target",
+        "holds",
+        "test score",
+    ]
     header += ["peak memory during fit (MB)"] if memory else []
-    numeric = {"time", "vs scikit-learn", "vs PyTorch loop", "× floor", "test score",
-               "peak memory during fit (MB)"}
-    lines = ["| " + " | ".join(header) + " |",
-             "|" + "|".join("---:" if name in numeric else "---" for name in header) + "|"]
+    numeric = {
+        "time",
+        "vs scikit-learn",
+        "vs PyTorch loop",
+        "× floor",
+        "test score",
+        "peak memory during fit (MB)",
+    }
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---:" if name in numeric else "---" for name in header) + "|",
+    ]
     for r in results:
         cells = [
-            r.case, r.library, r.dtype, _format_value(r.value, r.unit),
+            r.case,
+            r.library,
+            r.dtype,
+            _format_value(r.value, r.unit),
             _ratio_cell(None if r.library == REFERENCE else sklearn.get((r.case, r.library))),
             _ratio_cell(torch.get(r.case) if r.library == SKNN else None),
             _ratio_cell(floor.get((r.case, r.library))),
-            _format_target(r), holds(r, results), _format_score(r),
+            _format_target(r),
+            holds(r, results),
+            _format_score(r),
         ]
         if memory:
             cells.append(_format_memory(r))
@@ -149,17 +178,30 @@ def _case_verdict(rows, results):
     if len(rows) == 1:
         return f"- {first.case_id} ({_format_target(first)}): {holds(first, results)}"
     met = [r.case.removeprefix(r.case_id).strip() for r in rows if not misses(r, results)]
-    missed = [f"{r.case.removeprefix(r.case_id).strip()} ({'; '.join(misses(r, results))})"
-              for r in rows if misses(r, results)]
-    return (f"- {first.case_id} ({_format_target(first)}): met by {', '.join(met) or 'none'}; "
-            f"missed by {', '.join(missed) or 'none'}")
+    missed = [
+        f"{r.case.removeprefix(r.case_id).strip()} ({'; '.join(misses(r, results))})"
+        for r in rows
+        if misses(r, results)
+    ]
+    return (
+        f"- {first.case_id} ({_format_target(first)}): met by {', '.join(met) or 'none'}; "
+        f"missed by {', '.join(missed) or 'none'}"
+    )
 
 
 def markdown_report(title, machine, settings, case_lines, table, summary, notes=()):
     """The whole results file: title, machine, settings, cases, table, targets, how to read."""
-    parts = [f"# {title}", "## Machine", machine, "## Settings", settings,
-             "## Cases", "\n".join(f"- {line}" for line in case_lines),
-             "## Results", table]
+    parts = [
+        f"# {title}",
+        "## Machine",
+        machine,
+        "## Settings",
+        settings,
+        "## Cases",
+        "\n".join(f"- {line}" for line in case_lines),
+        "## Results",
+        table,
+    ]
     if summary:
         parts += ["Targets (sknn):", summary]
     parts += [*notes, HOW_TO_READ]
@@ -181,8 +223,11 @@ def _format_target(result):
         return ""
     words = []
     if result.target is not None:
-        floor = (f", {result.score_name} within {result.score_tolerance} of scikit-learn's"
-                 if result.score_tolerance is not None else "")
+        floor = (
+            f", {result.score_name} within {result.score_tolerance} of scikit-learn's"
+            if result.score_tolerance is not None
+            else ""
+        )
         words.append(f"≥ {result.target}{floor}")
     if result.floor_target is not None:
         words.append(f"≤ {result.floor_target} × floor")

@@ -85,10 +85,17 @@ class SkorchMLP(TorchMLPBase):
 
         weight_decay = [("*weight", {"weight_decay": self.alpha / self.batch_size})]
         if self.solver == "adam":
-            return dict(optimizer=torch.optim.Adam, lr=self.learning_rate_init,
-                        optimizer__betas=self.betas, optimizer__eps=self.epsilon,
-                        optimizer__param_groups=weight_decay)
-        return dict(optimizer=torch.optim.SGD, lr=self.learning_rate_init,
-                    optimizer__momentum=self.momentum,
-                    optimizer__nesterov=self.nesterovs_momentum,
-                    optimizer__param_groups=weight_decay)
+            return dict(
+                optimizer=torch.optim.Adam,
+                lr=self.learning_rate_init,
+                optimizer__betas=self.betas,
+                optimizer__eps=self.epsilon,
+                optimizer__param_groups=weight_decay,
+            )
+        return dict(
+            optimizer=torch.optim.SGD,
+            lr=self.learning_rate_init,
+            optimizer__momentum=self.momentum,
+            optimizer__nesterov=self.nesterovs_momentum,
+            optimizer__param_groups=weight_decay,
+        )

@@ -81,7 +81,7 @@ def predict_calls(X, rows_per_call, n_calls):
     starts = range(0, X.shape[0], rows_per_call)
     if n_calls is not None:
         starts = starts[:n_calls]
-    return [X[start:start + rows_per_call] for start in starts]
+    return [X[start : start + rows_per_call] for start in starts]
 
 
 def rows_per_second(estimator, calls):
@@ -145,8 +145,15 @@ def _predict_results(case, data, repeats, libraries, quick):
     X_test = scipy.sparse.csr_matrix(data.X_test) if case.sparse_input else data.X_test
     speeds = time_predictions(fitted, X_test, repeats, case.predict_modes)
     return [
-        _result(case, f"{case.id} {label}", library, data, speeds[label, library],
-                fitted[library], quick)
+        _result(
+            case,
+            f"{case.id} {label}",
+            library,
+            data,
+            speeds[label, library],
+            fitted[library],
+            quick,
+        )
         for label, _, _ in case.predict_modes
         for library in libraries
     ]

@@ -34,10 +34,24 @@ class TorchMLPBase:
         Other scikit-learn parameters (``tol``, ``n_iter_no_change``...).
     """
 
-    def __init__(self, task, hidden_layer_sizes, activation="relu", solver="adam",
-                 learning_rate_init=1e-3, batch_size=200, max_iter=200, alpha=1e-4,
-                 momentum=0.9, nesterovs_momentum=True, beta_1=0.9, beta_2=0.999,
-                 epsilon=1e-8, random_state=0, **ignored):
+    def __init__(
+        self,
+        task,
+        hidden_layer_sizes,
+        activation="relu",
+        solver="adam",
+        learning_rate_init=1e-3,
+        batch_size=200,
+        max_iter=200,
+        alpha=1e-4,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        random_state=0,
+        **ignored,
+    ):
         if activation not in ACTIVATIONS or solver not in ("adam", "sgd"):
             raise ValueError(f"no PyTorch row for activation {activation!r}, solver {solver!r}")
         self.task = task

@@ -64,7 +64,7 @@ class TorchLoopMLP(TorchMLPBase):
         order = torch.randperm(X.shape[0])
         total = torch.zeros((), dtype=X.dtype)
         for start in range(0, X.shape[0], self.batch_size):
-            rows = order[start:start + self.batch_size]
+            rows = order[start : start + self.batch_size]
             optimizer.zero_grad()
             loss = criterion(self.model_(X[rows]), y[rows])
             loss.backward()
@@ -93,7 +93,12 @@ class TorchLoopMLP(TorchMLPBase):
         import torch
 
         if self.solver == "adam":
-            return torch.optim.Adam(parameters, lr=self.learning_rate_init, betas=self.betas,
-                                    eps=self.epsilon)
-        return torch.optim.SGD(parameters, lr=self.learning_rate_init, momentum=self.momentum,
-                               nesterov=self.nesterovs_momentum)
+            return torch.optim.Adam(
+                parameters, lr=self.learning_rate_init, betas=self.betas, eps=self.epsilon
+            )
+        return torch.optim.SGD(
+            parameters,
+            lr=self.learning_rate_init,
+            momentum=self.momentum,
+            nesterov=self.nesterovs_momentum,
+        )

@@ -36,22 +36,29 @@ EPOCHS, ROWS, REPEATS = 3, 20_000, 3
 @contextmanager
 def portable_only():
     """NumPy data through the portable engine (what non-NumPy namespaces run)."""
-    saved = (sknn._engine._choice.CompiledNetwork, sknn._engine._optimizers._COMPILED_DTYPES,
-             sknn._fitting._batches._cpu.handles)
+    saved = (
+        sknn._engine._choice.CompiledNetwork,
+        sknn._engine._optimizers._COMPILED_DTYPES,
+        sknn._fitting._batches._cpu.handles,
+    )
     sknn._engine._choice.CompiledNetwork = Network
     sknn._engine._optimizers._COMPILED_DTYPES = ()
     sknn._fitting._batches._cpu.handles = lambda *arrays: False
     try:
         yield
     finally:
-        (sknn._engine._choice.CompiledNetwork, sknn._engine._optimizers._COMPILED_DTYPES,
-         sknn._fitting._batches._cpu.handles) = saved
+        (
+            sknn._engine._choice.CompiledNetwork,
+            sknn._engine._optimizers._COMPILED_DTYPES,
+            sknn._fitting._batches._cpu.handles,
+        ) = saved
 
 
 def fit(X, y):
     """Seconds per epoch and the fitted weights."""
-    model = MLPClassifier((128,), batch_size=128, max_iter=EPOCHS, tol=0,
-                          n_iter_no_change=EPOCHS, random_state=0)
+    model = MLPClassifier(
+        (128,), batch_size=128, max_iter=EPOCHS, tol=0, n_iter_no_change=EPOCHS, random_state=0
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         start = time.perf_counter()
@@ -64,8 +71,11 @@ def main(argv=None):
     parser.add_argument("--no-save", action="store_true", help="print only")
     args = parser.parse_args(argv)
     X_train, _, y_train, _ = load_fashion_mnist(return_X_y=True)
-    lines = ["| dtype | compiled (s/epoch) | portable (s/epoch) | speed-up | "
-             "max relative weight difference |", "|---|---:|---:|---:|---:|"]
+    lines = [
+        "| dtype | compiled (s/epoch) | portable (s/epoch) | speed-up | "
+        "max relative weight difference |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for dtype in (np.float32, np.float64):
         X, y = (X_train[:ROWS] / 255.0).astype(dtype), y_train[:ROWS]
         compiled, portable = [], []
@@ -76,15 +86,20 @@ def main(argv=None):
         fast, slow = min(t for t, _ in compiled), min(t for t, _ in portable)
         a, b = compiled[0][1], portable[0][1]
         difference = float(np.max(np.abs(a - b)) / np.max(np.abs(b)))
-        lines.append(f"| {np.dtype(dtype).name} | {fast:.4f} | {slow:.4f} | {slow / fast:.2f} "
-                     f"| {difference:.1e} |")
-    report = "\n\n".join([
-        "# The compiled engine against the portable one", machine_description(),
-        f"{ROWS} rows, {EPOCHS} epochs, best of {REPEATS}, alternated. The portable "
-        "engine is what array-API namespaces other than NumPy run; both train the "
-        "same model (last column: first-layer weights).",
-        "\n".join(lines),
-    ])
+        lines.append(
+            f"| {np.dtype(dtype).name} | {fast:.4f} | {slow:.4f} | {slow / fast:.2f} "
+            f"| {difference:.1e} |"
+        )
+    report = "\n\n".join(
+        [
+            "# The compiled engine against the portable one",
+            machine_description(),
+            f"{ROWS} rows, {EPOCHS} epochs, best of {REPEATS}, alternated. The portable "
+            "engine is what array-API namespaces other than NumPy run; both train the "
+            "same model (last column: first-layer weights).",
+            "\n".join(lines),
+        ]
+    )
     print(report)
     if not args.no_save:
         RESULTS.write_text(report + "\n")

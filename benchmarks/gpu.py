@@ -139,9 +139,12 @@ def _require_gpu():
     try:
         cuda_namespace(0)
     except (ImportError, RuntimeError, OSError) as error:
-        print(f"benchmarks/gpu.py needs an NVIDIA GPU and CuPy: {error}\n"
-              "Nothing was timed. To check the script itself on this machine, run "
-              "python benchmarks/gpu.py --cpu-check", file=sys.stderr)
+        print(
+            f"benchmarks/gpu.py needs an NVIDIA GPU and CuPy: {error}\n"
+            "Nothing was timed. To check the script itself on this machine, run "
+            "python benchmarks/gpu.py --cpu-check",
+            file=sys.stderr,
+        )
         raise SystemExit(2) from None
     import cupy
 
@@ -155,15 +158,15 @@ def _torch_for(gpu):
     except ImportError:
         return None, "PyTorch is not installed: the PyTorch rows are skipped"
     if gpu and not torch.cuda.is_available():
-        return None, (f"PyTorch {torch.__version__} has no usable CUDA here: "
-                      "the PyTorch rows are skipped")
+        return None, (
+            f"PyTorch {torch.__version__} has no usable CUDA here: the PyTorch rows are skipped"
+        )
     return torch, None
 
 
 # ------------------------------------------------------------------ the three libraries
 def sknn_estimator(case, epochs, runtime):
-    return sknn.MLPClassifier(**_params(case, epochs), dtype="float32",
-                              device=runtime.sknn_device)
+    return sknn.MLPClassifier(**_params(case, epochs), dtype="float32", device=runtime.sknn_device)
 
 
 def sklearn_estimator(case, epochs):
@@ -172,8 +175,15 @@ def sklearn_estimator(case, epochs):
 
 def _params(case, epochs):
     """The same parameters for sknn and scikit-learn: every epoch runs."""
-    return dict(ADAM, hidden_layer_sizes=case.hidden_layer_sizes, batch_size=case.batch_size,
-                max_iter=epochs, tol=0.0, n_iter_no_change=epochs, random_state=0)
+    return dict(
+        ADAM,
+        hidden_layer_sizes=case.hidden_layer_sizes,
+        batch_size=case.batch_size,
+        max_iter=epochs,
+        tol=0.0,
+        n_iter_no_change=epochs,
+        random_state=0,
+    )
 
 
 def timed_fit(estimator, data, runtime):
@@ -188,8 +198,10 @@ def timed_fit(estimator, data, runtime):
         runtime.sync()
         seconds = time.perf_counter() - start
     if estimator.n_iter_ != expected:
-        raise RuntimeError(f"{type(estimator).__module__} ran {estimator.n_iter_} epochs, "
-                           f"not {expected}: the time per epoch would be wrong")
+        raise RuntimeError(
+            f"{type(estimator).__module__} ran {estimator.n_iter_} epochs, "
+            f"not {expected}: the time per epoch would be wrong"
+        )
     return seconds
 
 
@@ -234,7 +246,7 @@ class TorchLoop:
         order = torch.randperm(n, device=self.X.device)
         total = torch.zeros((), device=self.X.device)
         for start in range(0, n, batch_size):
-            rows = order[start:start + batch_size]
+            rows = order[start : start + batch_size]
             optimizer.zero_grad(set_to_none=True)
             loss = loss_fn(model(self.X[rows]), self.y[rows])
             loss.backward()
@@ -338,8 +350,9 @@ def target_lines(rows):
         parts = [_verdict("scikit-learn / sknn", ratio(best[SKLEARN], sknn_), SKLEARN_TARGET)]
         torch_ratio = ratio(best.get(TORCH), sknn_)
         if case.torch_target is None:
-            parts.append(f"PyTorch / sknn {_ratio_text(torch_ratio)} "
-                         "(no target at this batch size)")
+            parts.append(
+                f"PyTorch / sknn {_ratio_text(torch_ratio)} (no target at this batch size)"
+            )
         else:
             parts.append(_verdict("PyTorch / sknn", torch_ratio, case.torch_target))
         lines.append(f"- {case.id}: " + "; ".join(parts))
@@ -356,8 +369,7 @@ def gpu_description(runtime):
     """Markdown bullets: the GPU, its driver, CuPy and PyTorch, TF32; or the CPU check."""
     torch = runtime.torch
     if not runtime.gpu:
-        torch_line = (f"PyTorch {torch.__version__} on the CPU" if torch
-                      else runtime.torch_note)
+        torch_line = f"PyTorch {torch.__version__} on the CPU" if torch else runtime.torch_note
         return f"- **--cpu-check**: no GPU used; sknn device='cpu'; {torch_line}"
     cupy = runtime.cupy
     props = cupy.cuda.runtime.getDeviceProperties(0)
@@ -378,9 +390,13 @@ def gpu_description(runtime):
         lines.append(f"- PyTorch {torch.__version__} (CUDA {torch.version.cuda})")
     lines.append(
         f"- TF32 for float32 matrix products: CuPy CUPY_TF32={os.environ.get('CUPY_TF32', '0')} "
-        "(0: off)" + ("" if torch is None else
-                      ", PyTorch float32 matmul precision "
-                      f"'{torch.get_float32_matmul_precision()}' ('highest': off)")
+        "(0: off)"
+        + (
+            ""
+            if torch is None
+            else ", PyTorch float32 matmul precision "
+            f"'{torch.get_float32_matmul_precision()}' ('highest': off)"
+        )
     )
     return "\n".join(lines)
 
@@ -395,7 +411,10 @@ def _nvidia_driver():
     try:
         out = subprocess.run(
             ["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader", "-i", "0"],
-            capture_output=True, text=True, timeout=30, check=True,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
         )
     except (OSError, subprocess.SubprocessError):
         return "version unknown (nvidia-smi failed)"
@@ -404,8 +423,9 @@ def _nvidia_driver():
 
 def cpu_description():
     """The existing machine description, less its skorch line (no skorch rows here)."""
-    return "\n".join(line for line in machine_description().splitlines()
-                     if not line.startswith("- PyTorch"))
+    return "\n".join(
+        line for line in machine_description().splitlines() if not line.startswith("- PyTorch")
+    )
 
 
 def settings_text(budget, mode, runtime, data):
@@ -427,22 +447,28 @@ def settings_text(budget, mode, runtime, data):
         f"- **scikit-learn**: `sklearn.neural_network.MLPClassifier`, the same parameters, on "
         f"the CPU; {budget.sklearn_epochs} epoch(s) per fit, seconds per epoch = fit time / "
         "n_iter_ (its input validation and set-up included: small next to its epochs).\n"
-        "- **PyTorch loop**: " + (
-            f"{runtime.torch_note}." if runtime.torch is None else
-            "data on the device as float32 / int64 tensors beforehand (not timed); "
+        "- **PyTorch loop**: "
+        + (
+            f"{runtime.torch_note}."
+            if runtime.torch is None
+            else "data on the device as float32 / int64 tensors beforehand (not timed); "
             "`nn.Sequential` of Linear and ReLU (PyTorch's own initialisation), "
             "`CrossEntropyLoss`, `torch.optim.Adam(lr=1e-3)` (defaults otherwise), a "
             "`torch.randperm` shuffle on the device each epoch, batches by indexing, no "
             "DataLoader; the epoch loss summed on the device and read once per epoch, as "
             f"sknn does. A fresh model (seed 0) per repeat: 1 untimed epoch, then {epochs} "
-            f"timed; test accuracy after those {epochs + 1}.")
+            f"timed; test accuracy after those {epochs + 1}."
+        )
     )
     if mode == "quick":
-        text += ("\n\n**--quick**: fewer epochs and repeats; the time per epoch is still "
-                 "over all rows.")
+        text += (
+            "\n\n**--quick**: fewer epochs and repeats; the time per epoch is still over all rows."
+        )
     if mode == "cpu-check":
-        text += ("\n\n**--cpu-check**: everything on the CPU with tiny sizes, to show that "
-                 "the script runs end to end. These numbers say nothing about a GPU.")
+        text += (
+            "\n\n**--cpu-check**: everything on the CPU with tiny sizes, to show that "
+            "the script runs end to end. These numbers say nothing about a GPU."
+        )
     return text
 
 
@@ -475,16 +501,23 @@ def report(title, sections):
 # ------------------------------------------------------------------ main
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="3 timed epochs (scikit-learn 1), best of 2")
-    parser.add_argument("--repeats", type=int, default=None,
-                        help="repeats per library and case; the best is kept (default 3, "
-                             "--quick 2, --cpu-check 1)")
+    parser.add_argument(
+        "--quick", action="store_true", help="3 timed epochs (scikit-learn 1), best of 2"
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help="repeats per library and case; the best is kept (default 3, --quick 2, --cpu-check 1)",
+    )
     parser.add_argument("--no-save", action="store_true", help="print only")
-    parser.add_argument("--cpu-check", action="store_true",
-                        help="run the whole script on the CPU with tiny sizes (sknn "
-                             "device='cpu', PyTorch on the CPU if installed) to check that "
-                             "it runs; prints only, never writes results")
+    parser.add_argument(
+        "--cpu-check",
+        action="store_true",
+        help="run the whole script on the CPU with tiny sizes (sknn "
+        "device='cpu', PyTorch on the CPU if installed) to check that "
+        "it runs; prints only, never writes results",
+    )
     args = parser.parse_args(argv)
     if args.repeats is not None and args.repeats < 1:
         parser.error("--repeats must be at least 1")
@@ -523,9 +556,12 @@ def main(argv=None):
 
     rows = []
     for case in CASES:
-        print(f"\n{case.id}: {case.network}, batch {case.batch_size}; sknn and PyTorch "
-              f"{budget.epochs} timed epochs, scikit-learn {budget.sklearn_epochs}; best of "
-              f"{budget.repeats} ...", flush=True)
+        print(
+            f"\n{case.id}: {case.network}, batch {case.batch_size}; sknn and PyTorch "
+            f"{budget.epochs} timed epochs, scikit-learn {budget.sklearn_epochs}; best of "
+            f"{budget.repeats} ...",
+            flush=True,
+        )
         rows.append((case, time_case(case, data, budget, runtime, torch_loop)))
 
     table, targets = format_table(rows, "GPU" if runtime.gpu else "CPU"), target_lines(rows)
@@ -537,9 +573,22 @@ def main(argv=None):
     if not args.no_save:
         stem = "gpu-quick" if args.quick else "gpu"
         title = "sknn on the GPU vs scikit-learn (CPU) and a PyTorch loop (GPU)" + (
-            " (--quick)" if args.quick else "")
-        text = report(title, ["## Machine", machine, "## Settings", settings,
-                              "## Results", table, "Targets:", targets, HOW_TO_READ])
+            " (--quick)" if args.quick else ""
+        )
+        text = report(
+            title,
+            [
+                "## Machine",
+                machine,
+                "## Settings",
+                settings,
+                "## Results",
+                table,
+                "Targets:",
+                targets,
+                HOW_TO_READ,
+            ],
+        )
         RESULTS.mkdir(parents=True, exist_ok=True)
         path = RESULTS / f"{stem}.md"
         path.write_text(text)

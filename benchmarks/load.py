@@ -56,19 +56,31 @@ MB = 1e6  # reported sizes are in MB of 10^6 bytes
 
 # (a) the large fit
 FIT_ROWS, FIT_ROWS_QUICK, FIT_FEATURES, FIT_CLASSES = 1_000_000, 200_000, 100, 10
-FIT_PARAMS = dict(hidden_layer_sizes=(64,), batch_size=256, max_iter=2, tol=0,
-                  n_iter_no_change=2, random_state=0)
+FIT_PARAMS = dict(
+    hidden_layer_sizes=(64,), batch_size=256, max_iter=2, tol=0, n_iter_no_change=2, random_state=0
+)
 # (b) the partial_fit stream
 STREAM_CALLS, STREAM_CALLS_QUICK, STREAM_ROWS, STREAM_FEATURES, STREAM_CLASSES = (
-    10_000, 2_000, 32, 20, 3)
+    10_000,
+    2_000,
+    32,
+    20,
+    3,
+)
 STREAM_POOL = 100  # distinct batches, made before the stream and cycled through
 STREAM_PARAMS = dict(hidden_layer_sizes=(64,), random_state=0)
 LEAK_LIMIT_MB = 0.5  # RSS growth (tenth call -> last) beyond loss_curve_'s: a leak
 LOSS_CURVE_BYTES = 32  # loss_curve_ gains a float per call: 24 B object + 8 B list slot
 # (c) the grid search
 GRID_ROWS, GRID_ROWS_QUICK, GRID_FEATURES, GRID_CLASSES, GRID_JOBS = 50_000, 10_000, 100, 10, 2
-GRID_PARAMS = dict(hidden_layer_sizes=(128,), batch_size=128, max_iter=10, tol=0,
-                   n_iter_no_change=10, random_state=0)
+GRID_PARAMS = dict(
+    hidden_layer_sizes=(128,),
+    batch_size=128,
+    max_iter=10,
+    tol=0,
+    n_iter_no_change=10,
+    random_state=0,
+)
 GRID = {"alpha": [1e-4, 1e-3]}
 THREAD_LOG = "SKNN_LOAD_THREAD_LOG"  # environment variable: where each fit appends its record
 
@@ -78,6 +90,7 @@ def estimator_class(library):
     if library == SKNN:
         return SknnMLPClassifier
     from sklearn.neural_network import MLPClassifier
+
     return MLPClassifier
 
 
@@ -143,11 +156,19 @@ def fit_child(library, early_stopping, n_rows):
     cls(**params).fit(X, y)
     traced = tracemalloc.get_traced_memory()[1] - traced_base
     tracemalloc.stop()
-    return {"library": library, "early_stopping": early_stopping, "rows": n_rows,
-            "data_mb": X.nbytes / MB, "y_mb": y.nbytes / MB,
-            "baseline_mb": baseline * 1024 / MB, "added_mb": (peak - baseline) * 1024 / MB,
-            "seconds": seconds, "cpu_per_wall": cpu / seconds, "n_iter": FIT_PARAMS["max_iter"],
-            "traced_mb": traced / MB}
+    return {
+        "library": library,
+        "early_stopping": early_stopping,
+        "rows": n_rows,
+        "data_mb": X.nbytes / MB,
+        "y_mb": y.nbytes / MB,
+        "baseline_mb": baseline * 1024 / MB,
+        "added_mb": (peak - baseline) * 1024 / MB,
+        "seconds": seconds,
+        "cpu_per_wall": cpu / seconds,
+        "n_iter": FIT_PARAMS["max_iter"],
+        "traced_mb": traced / MB,
+    }
 
 
 def sknn_working_set(rows, early_stopping, validation_fraction=0.1):
@@ -166,29 +187,44 @@ def sknn_working_set(rows, early_stopping, validation_fraction=0.1):
     held = [
         ("one-hot training targets, uint8 (10 B a row)", rows * FIT_CLASSES),
         ("the row order the batches follow, int64 (8 B a training row)", n_train * 8),
-        ("the network: weights, gradient, Adam's two moments, a spare copy "
-         "(5 × parameters × 4 B) and the batch buffers (3 × batch × widths × 4 B)",
-         5 * n_params * 4 + 3 * batch),
+        (
+            "the network: weights, gradient, Adam's two moments, a spare copy "
+            "(5 × parameters × 4 B) and the batch buffers (3 × batch × widths × 4 B)",
+            5 * n_params * 4 + 3 * batch,
+        ),
     ]
     momentary = [
-        ("each epoch's shuffle: `sklearn.utils.shuffle` draws a permutation and "
-         "gathers the order with it (2 × 8 B a training row)", 2 * n_train * 8),
+        (
+            "each epoch's shuffle: `sklearn.utils.shuffle` draws a permutation and "
+            "gathers the order with it (2 × 8 B a training row)",
+            2 * n_train * 8,
+        ),
     ]
     if early_stopping:
         held += [
             ("validation rows copied out of X, float32 (10% of X)", n_val * FIT_FEATURES * 4),
-            ("validation targets: one-hot float32 (40 B a validation row) and "
-             "labels int64 (8 B)", n_val * (4 * FIT_CLASSES + 8)),
+            (
+                "validation targets: one-hot float32 (40 B a validation row) and "
+                "labels int64 (8 B)",
+                n_val * (4 * FIT_CLASSES + 8),
+            ),
             ("the split: training and validation row indices, int64 (8 B a row)", rows * 8),
         ]
         momentary += [
-            ("each epoch's training rows in shuffled order, int64 (8 B a training row)",
-             n_train * 8),
-            ("each epoch's validation pass: outputs and log-loss temporaries "
-             "(about 3 × 40 B a validation row)", n_val * 3 * 4 * FIT_CLASSES),
+            (
+                "each epoch's training rows in shuffled order, int64 (8 B a training row)",
+                n_train * 8,
+            ),
+            (
+                "each epoch's validation pass: outputs and log-loss temporaries "
+                "(about 3 × 40 B a validation row)",
+                n_val * 3 * 4 * FIT_CLASSES,
+            ),
         ]
-    return ([(name, size / MB) for name, size in held],
-            [(name, size / MB) for name, size in momentary])
+    return (
+        [(name, size / MB) for name, size in held],
+        [(name, size / MB) for name, size in momentary],
+    )
 
 
 def fit_rows(quick):
@@ -196,22 +232,27 @@ def fit_rows(quick):
     results = []
     for library in (SKNN, SKLEARN):
         for early_stopping in (False, True):
-            print(f"(a) fit {n_rows:,} rows: {library}, early_stopping={early_stopping} ...",
-                  flush=True)
+            print(
+                f"(a) fit {n_rows:,} rows: {library}, early_stopping={early_stopping} ...",
+                flush=True,
+            )
             results.append(run_child("fit", library, int(early_stopping), n_rows))
     return results
 
 
 def fit_table(results):
-    lines = ["| library | early_stopping | data X (MB) | peak added by fit (MB) "
-             "| added / data | traced peak (MB) | fit time (s) | s/epoch | CPU time / wall time |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| library | early_stopping | data X (MB) | peak added by fit (MB) "
+        "| added / data | traced peak (MB) | fit time (s) | s/epoch | CPU time / wall time |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in results:
         lines.append(
             f"| {r['library']} | {r['early_stopping']} | {r['data_mb']:.0f} | "
             f"{r['added_mb']:.1f} | {r['added_mb'] / r['data_mb']:.3f} | {r['traced_mb']:.1f} | "
             f"{r['seconds']:.1f} | {r['seconds'] / r['n_iter']:.2f} | "
-            f"{r['cpu_per_wall']:.2f} |")
+            f"{r['cpu_per_wall']:.2f} |"
+        )
     return "\n".join(lines)
 
 
@@ -228,11 +269,15 @@ def fit_verdict(results):
             f"- sknn, early_stopping={r['early_stopping']}: added {r['added_mb']:.1f} MB "
             f"= {r['added_mb'] / r['data_mb']:.1%} of the {r['data_mb']:.0f} MB of X "
             f"({per_row:.0f} bytes per row, against {FIT_FEATURES * 4} per row of X): "
-            + ("no copy of the data set, **the contract holds**" if holds
-               else "**more than half the data: the contract does not hold**")
+            + (
+                "no copy of the data set, **the contract holds**"
+                if holds
+                else "**more than half the data: the contract does not hold**"
+            )
             + f". Expected from the code: {expected:.1f} MB (what is held through the "
             "epochs, plus the largest momentary item); traced by `tracemalloc` in a "
-            f"second fit: {r['traced_mb']:.1f} MB. Held:")
+            f"second fit: {r['traced_mb']:.1f} MB. Held:"
+        )
         lines += [f"  - {name}: {size:.1f} MB" for name, size in held]
         lines.append("  - momentary, one at a time:")
         lines += [f"    - {name}: {size:.1f} MB" for name, size in momentary]
@@ -241,18 +286,22 @@ def fit_verdict(results):
                 f"  - the RSS figure is {r['added_mb'] - r['traced_mb']:.1f} MB above the "
                 "traced one: heap pages glibc's allocator kept after temporaries "
                 "were freed, not live arrays (a fixed `MALLOC_MMAP_THRESHOLD_=131072` "
-                "narrowed the gap from 14 to 5 MB on 1,000,000 rows).")
+                "narrowed the gap from 14 to 5 MB on 1,000,000 rows)."
+            )
     sklearn_rows = {r["early_stopping"]: r for r in results if r["library"] == SKLEARN}
     if sklearn_rows:
         lines.append(
             "- scikit-learn, for comparison: "
-            + "; ".join(f"early_stopping={es}: {r['added_mb']:.1f} MB "
-                        f"({r['added_mb'] / r['data_mb']:.1%} of X)"
-                        for es, r in sorted(sklearn_rows.items()))
+            + "; ".join(
+                f"early_stopping={es}: {r['added_mb']:.1f} MB "
+                f"({r['added_mb'] / r['data_mb']:.1%} of X)"
+                for es, r in sorted(sklearn_rows.items())
+            )
             + ". Its early stopping splits with `train_test_split(X, y)`, which "
             "copies every row of X (90% training, 10% validation); its label "
             "binarizer makes an int64 one-hot matrix (rows × 10 × 8 B) before "
-            "turning it into booleans.")
+            "turning it into booleans."
+        )
     return "\n".join(lines)
 
 
@@ -284,17 +333,26 @@ def stream_child(library, n_calls):
         estimator.partial_fit(X, y, classes=classes)
         times[call] = time.perf_counter() - start
         if call + 1 in marks:
-            records.append({"call": call + 1, "rss_mb": rss_kb() * 1024 / MB,
-                            "gc_objects": len(gc.get_objects()),
-                            "loss_curve": len(estimator.loss_curve_)})
-    return {"library": library, "calls": n_calls, "start_rss_mb": start_rss * 1024 / MB,
-            "records": records, "mean_ms": 1e3 * float(times.mean()),
-            "first_tenth_ms": 1e3 * float(np.median(times[: n_calls // 10])),
-            "last_tenth_ms": 1e3 * float(np.median(times[-(n_calls // 10):])),
-            "median_ms": 1e3 * float(np.median(times)),
-            "first_ms": 1e3 * float(times[0]),
-            "score": float(estimator.score(X_pool.reshape(-1, STREAM_FEATURES),
-                                           y_pool.reshape(-1)))}
+            records.append(
+                {
+                    "call": call + 1,
+                    "rss_mb": rss_kb() * 1024 / MB,
+                    "gc_objects": len(gc.get_objects()),
+                    "loss_curve": len(estimator.loss_curve_),
+                }
+            )
+    return {
+        "library": library,
+        "calls": n_calls,
+        "start_rss_mb": start_rss * 1024 / MB,
+        "records": records,
+        "mean_ms": 1e3 * float(times.mean()),
+        "first_tenth_ms": 1e3 * float(np.median(times[: n_calls // 10])),
+        "last_tenth_ms": 1e3 * float(np.median(times[-(n_calls // 10) :])),
+        "median_ms": 1e3 * float(np.median(times)),
+        "first_ms": 1e3 * float(times[0]),
+        "score": float(estimator.score(X_pool.reshape(-1, STREAM_FEATURES), y_pool.reshape(-1))),
+    }
 
 
 def stream_rows(quick):
@@ -313,30 +371,45 @@ def stream_growth(r):
     first = next(x for x in r["records"] if x["call"] == tenth)
     last = r["records"][-1]
     curve = (last["loss_curve"] - first["loss_curve"]) * LOSS_CURVE_BYTES / MB
-    return (last["rss_mb"] - first["rss_mb"], curve,
-            last["gc_objects"] - first["gc_objects"], first["call"], last["call"])
+    return (
+        last["rss_mb"] - first["rss_mb"],
+        curve,
+        last["gc_objects"] - first["gc_objects"],
+        first["call"],
+        last["call"],
+    )
 
 
 def stream_tables(results):
     calls = [x["call"] for x in results[0]["records"]]
-    lines = ["| library | " + " | ".join(f"{c:,}" for c in calls) + " |",
-             "|---|" + "---:|" * len(calls)]
+    lines = [
+        "| library | " + " | ".join(f"{c:,}" for c in calls) + " |",
+        "|---|" + "---:|" * len(calls),
+    ]
     for r in results:
-        lines.append(f"| {r['library']} | "
-                     + " | ".join(f"{x['rss_mb']:.2f}" for x in r["records"]) + " |")
+        lines.append(
+            f"| {r['library']} | " + " | ".join(f"{x['rss_mb']:.2f}" for x in r["records"]) + " |"
+        )
     rss = "\n".join(lines)
-    lines = ["| library | RSS growth (MB) | of which `loss_curve_` (MB) | rest (MB) "
-             "| gc-tracked objects growth | verdict | time per call, mean / median (ms) "
-             "| median, first tenth → last tenth (ms) | accuracy on the batches |",
-             "|---|---:|---:|---:|---:|---|---:|---:|---:|"]
+    lines = [
+        "| library | RSS growth (MB) | of which `loss_curve_` (MB) | rest (MB) "
+        "| gc-tracked objects growth | verdict | time per call, mean / median (ms) "
+        "| median, first tenth → last tenth (ms) | accuracy on the batches |",
+        "|---|---:|---:|---:|---:|---|---:|---:|---:|",
+    ]
     for r in results:
         growth, curve, objects, _, _ = stream_growth(r)
-        verdict = ("no leak" if growth - curve <= LEAK_LIMIT_MB
-                   else f"**grows** (> {LEAK_LIMIT_MB} MB beyond `loss_curve_`)")
-        lines.append(f"| {r['library']} | {growth:+.2f} | {curve:+.2f} | {growth - curve:+.2f} "
-                     f"| {objects:+,} | {verdict} | {r['mean_ms']:.2f} / {r['median_ms']:.2f} "
-                     f"| {r['first_tenth_ms']:.2f} → {r['last_tenth_ms']:.2f} "
-                     f"| {r['score']:.3f} |")
+        verdict = (
+            "no leak"
+            if growth - curve <= LEAK_LIMIT_MB
+            else f"**grows** (> {LEAK_LIMIT_MB} MB beyond `loss_curve_`)"
+        )
+        lines.append(
+            f"| {r['library']} | {growth:+.2f} | {curve:+.2f} | {growth - curve:+.2f} "
+            f"| {objects:+,} | {verdict} | {r['mean_ms']:.2f} / {r['median_ms']:.2f} "
+            f"| {r['first_tenth_ms']:.2f} → {r['last_tenth_ms']:.2f} "
+            f"| {r['score']:.3f} |"
+        )
     return rss, "\n".join(lines)
 
 
@@ -364,11 +437,17 @@ class ThreadRecordingMLP(SknnMLPClassifier):
         cpu, wall = time.process_time(), time.perf_counter()
         result = super().fit(X, y, *args, **kwargs)
         wall = time.perf_counter() - wall
-        record.update(cpu_per_wall=(time.process_time() - cpu) / wall, seconds=wall,
-                      rows=int(X.shape[0]), alpha=self.alpha,
-                      os_threads_after=_thread_record("after")["os_threads"],
-                      env={k: os.environ.get(k) for k in
-                           ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")})
+        record.update(
+            cpu_per_wall=(time.process_time() - cpu) / wall,
+            seconds=wall,
+            rows=int(X.shape[0]),
+            alpha=self.alpha,
+            os_threads_after=_thread_record("after")["os_threads"],
+            env={
+                k: os.environ.get(k)
+                for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+            },
+        )
         with open(os.environ[THREAD_LOG], "a") as f:
             f.write(json.dumps(record) + "\n")
         return result
@@ -392,43 +471,62 @@ def grid_child(n_rows):
         search.fit(X, y)
         seconds = time.perf_counter() - start
         fits = [json.loads(line) for line in log.read_text().splitlines()]
-    return {"rows": n_rows, "search_pid": os.getpid(), "parent": parent, "fits": fits,
-            "seconds": seconds, "cores": len(os.sched_getaffinity(0)),
-            "best_params": search.best_params_, "best_score": float(search.best_score_)}
+    return {
+        "rows": n_rows,
+        "search_pid": os.getpid(),
+        "parent": parent,
+        "fits": fits,
+        "seconds": seconds,
+        "cores": len(os.sched_getaffinity(0)),
+        "best_params": search.best_params_,
+        "best_score": float(search.best_score_),
+    }
 
 
 def grid_tables(r):
-    pools = sorted({name for fit in r["fits"] for name in fit["pools"]}
-                   | set(r["parent"]["pools"]))
+    pools = sorted({name for fit in r["fits"] for name in fit["pools"]} | set(r["parent"]["pools"]))
     blas = [name for name in pools if name.startswith("blas")]
-    header = ["process", "alpha", "rows"] + [f"{name} threads" for name in pools] + [
-        "OS threads", "CPU time / wall time", "fit (s)"]
+    header = (
+        ["process", "alpha", "rows"]
+        + [f"{name} threads" for name in pools]
+        + ["OS threads", "CPU time / wall time", "fit (s)"]
+    )
     lines = ["| " + " | ".join(header) + " |", "|---|---:|---:|" + "---:|" * (len(pools) + 3)]
     workers = sorted({fit["pid"] for fit in r["fits"] if fit["pid"] != r["search_pid"]})
     label = {pid: f"worker {i + 1} (pid {pid})" for i, pid in enumerate(workers)}
     label[r["search_pid"]] = f"search process (pid {r['search_pid']}), refit"
     for fit in r["fits"]:
-        lines.append("| " + " | ".join(
-            [label[fit["pid"]], f"{fit['alpha']:g}", f"{fit['rows']:,}"]
-            + [str(fit["pools"].get(name, "—")) for name in pools]
-            + [str(fit["os_threads"]), f"{fit['cpu_per_wall']:.2f}", f"{fit['seconds']:.2f}"])
-            + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                [label[fit["pid"]], f"{fit['alpha']:g}", f"{fit['rows']:,}"]
+                + [str(fit["pools"].get(name, "—")) for name in pools]
+                + [str(fit["os_threads"]), f"{fit['cpu_per_wall']:.2f}", f"{fit['seconds']:.2f}"]
+            )
+            + " |"
+        )
     worker_fits = [fit for fit in r["fits"] if fit["pid"] != r["search_pid"]]
-    most = max((fit["pools"][name] for fit in worker_fits for name in blas
-                if name in fit["pools"]), default=None)
+    most = max(
+        (fit["pools"][name] for fit in worker_fits for name in blas if name in fit["pools"]),
+        default=None,
+    )
     limit = max(r["cores"] // GRID_JOBS, 1)
     env = worker_fits[0]["env"] if worker_fits else {}
     verdict = (
         f"{len(worker_fits)} cross-validation fits ran in {len(workers)} worker processes; "
         f"the most BLAS threads any worker had: {most} (limit {r['cores']} cores / "
         f"{GRID_JOBS} jobs = {limit}): "
-        + ("**no oversubscription**" if most is not None and most <= limit
-           else "**oversubscribed**")
+        + (
+            "**no oversubscription**"
+            if most is not None and most <= limit
+            else "**oversubscribed**"
+        )
         + f". joblib's loky workers start with {', '.join(f'{k}={v}' for k, v in env.items())}. "
         f"The search process itself (the refit on all rows, after the workers are "
         f"done) keeps its {max(r['parent']['pools'].get(n, 0) for n in blas)} BLAS threads. "
         f"Search time {r['seconds']:.1f} s; best {r['best_params']} "
-        f"(accuracy {r['best_score']:.3f}).")
+        f"(accuracy {r['best_score']:.3f})."
+    )
     return "\n".join(lines), verdict
 
 
@@ -453,8 +551,8 @@ batch_size=256, max_iter=2, tol=0, n_iter_no_change=2, random_state=0)`,
 with and without `early_stopping=True` (validation_fraction 0.1). Peak
 memory added by the fit: `VmHWM` − `VmRSS` just before it, after a tiny
 warm-up fit, `malloc_trim` and a reset of the peak counter, in MB
-(10⁶ bytes). X is {fits[0]['data_mb']:.0f} MB; y (int64) another
-{fits[0]['y_mb']:.0f} MB, also in the baseline.
+(10⁶ bytes). X is {fits[0]["data_mb"]:.0f} MB; y (int64) another
+{fits[0]["y_mb"]:.0f} MB, also in the baseline.
 
 {fit_table(fits)}
 
@@ -490,7 +588,7 @@ not), counted with `gc.get_objects()`.
 
 `GridSearchCV(MLPClassifier(hidden_layer_sizes=(128,), batch_size=128,
 max_iter=10, tol=0, n_iter_no_change=10, random_state=0), {{'alpha': [1e-4,
-1e-3]}}, cv=2, n_jobs={GRID_JOBS})` on {grid['rows']:,} × {GRID_FEATURES}
+1e-3]}}, cv=2, n_jobs={GRID_JOBS})` on {grid["rows"]:,} × {GRID_FEATURES}
 float32 rows; the estimator is sknn's, subclassed in the script to record,
 at the start of every fit, the BLAS and OpenMP thread pools of its process
 (`threadpoolctl.threadpool_info()`), the process's OS threads
@@ -505,8 +603,11 @@ core busy).
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help=f"{FIT_ROWS_QUICK:,} rows, {STREAM_CALLS_QUICK:,} partial_fit calls")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"{FIT_ROWS_QUICK:,} rows, {STREAM_CALLS_QUICK:,} partial_fit calls",
+    )
     parser.add_argument("--no-save", action="store_true", help="print only")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -534,8 +635,10 @@ def main(argv=None):
     grid = run_child("grid", GRID_ROWS_QUICK if args.quick else GRID_ROWS)
     table, verdict = grid_tables(grid)
     print("\n" + table + "\n\n" + verdict, flush=True)
-    machine += (f"\n- load average (1 minute) at the start / the end of the run: "
-                f"{load_before:.2f} / {os.getloadavg()[0]:.2f}")
+    machine += (
+        f"\n- load average (1 minute) at the start / the end of the run: "
+        f"{load_before:.2f} / {os.getloadavg()[0]:.2f}"
+    )
     title = "sknn under load" + (" (--quick)" if args.quick else "")
     text = report(title, machine, args.quick, fits, streams, grid)
     if not args.no_save:

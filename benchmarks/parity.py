@@ -32,9 +32,7 @@ def datasets():
     X_binary, y_binary = make_classification(n_samples=300, n_features=12, random_state=0)
     X_reg, y_reg = make_regression(n_samples=300, n_features=10, noise=5.0, random_state=0)
     X_reg = StandardScaler().fit_transform(X_reg)
-    X_multi, Y_multi = make_regression(
-        n_samples=300, n_features=10, n_targets=3, random_state=0
-    )
+    X_multi, Y_multi = make_regression(n_samples=300, n_features=10, n_targets=3, random_state=0)
     return {
         "digits": (X_digits[:600] / 16.0, y_digits[:600]),
         "digits, sparse CSR": (sp.csr_matrix(X_digits[:600] / 16.0), y_digits[:600]),
@@ -48,36 +46,76 @@ def datasets():
 
 
 SCENARIOS = [
-    ("sgd, Nesterov momentum", "MLPClassifier", "digits",
-     dict(solver="sgd", learning_rate_init=0.05, max_iter=30)),
-    ("sgd, classic momentum", "MLPClassifier", "digits",
-     dict(solver="sgd", nesterovs_momentum=False, learning_rate_init=0.05, max_iter=30)),
-    ("sgd, invscaling", "MLPClassifier", "digits",
-     dict(solver="sgd", learning_rate="invscaling", learning_rate_init=0.2, max_iter=30)),
+    (
+        "sgd, Nesterov momentum",
+        "MLPClassifier",
+        "digits",
+        dict(solver="sgd", learning_rate_init=0.05, max_iter=30),
+    ),
+    (
+        "sgd, classic momentum",
+        "MLPClassifier",
+        "digits",
+        dict(solver="sgd", nesterovs_momentum=False, learning_rate_init=0.05, max_iter=30),
+    ),
+    (
+        "sgd, invscaling",
+        "MLPClassifier",
+        "digits",
+        dict(solver="sgd", learning_rate="invscaling", learning_rate_init=0.2, max_iter=30),
+    ),
     ("adam", "MLPClassifier", "digits", dict(max_iter=30)),
-    ("adam, tanh, 2 hidden layers", "MLPClassifier", "digits",
-     dict(activation="tanh", hidden_layer_sizes=(16, 8), max_iter=30)),
+    (
+        "adam, tanh, 2 hidden layers",
+        "MLPClassifier",
+        "digits",
+        dict(activation="tanh", hidden_layer_sizes=(16, 8), max_iter=30),
+    ),
     ("adam, sample_weight", "MLPClassifier", "digits", dict(max_iter=20)),
     ("adam, sparse input", "MLPClassifier", "digits, sparse CSR", dict(max_iter=10)),
-    ("adam, binary, early stopping", "MLPClassifier", "binary",
-     dict(early_stopping=True, n_iter_no_change=5, max_iter=300)),
+    (
+        "adam, binary, early stopping",
+        "MLPClassifier",
+        "binary",
+        dict(early_stopping=True, n_iter_no_change=5, max_iter=300),
+    ),
     ("adam, binary, converges on tol", "MLPClassifier", "binary", dict(tol=1e-3, max_iter=500)),
     ("adam, multilabel", "MLPClassifier", "multilabel", dict(max_iter=30)),
-    ("regression, sgd", "MLPRegressor", "regression",
-     dict(solver="sgd", learning_rate_init=0.01, max_iter=40)),
+    (
+        "regression, sgd",
+        "MLPRegressor",
+        "regression",
+        dict(solver="sgd", learning_rate_init=0.01, max_iter=40),
+    ),
     ("regression, adam", "MLPRegressor", "regression", dict(learning_rate_init=0.01, max_iter=40)),
-    ("regression, early stopping", "MLPRegressor", "regression",
-     dict(early_stopping=True, learning_rate_init=0.01, max_iter=200)),
+    (
+        "regression, early stopping",
+        "MLPRegressor",
+        "regression",
+        dict(early_stopping=True, learning_rate_init=0.01, max_iter=200),
+    ),
     ("classification, lbfgs", "MLPClassifier", "digits", dict(solver="lbfgs", max_iter=60)),
     ("regression, lbfgs", "MLPRegressor", "regression", dict(solver="lbfgs", max_iter=60)),
     ("multi-output regression, adam", "MLPRegressor", "multi-output regression", dict(max_iter=40)),
-    ("multi-output regression, lbfgs (sknn fixes #8349)", "MLPRegressor", "multi-output regression",
-     dict(solver="lbfgs", max_iter=60)),
-    ("sgd, Nesterov momentum, float32", "MLPClassifier", "digits, float32",
-     dict(solver="sgd", learning_rate_init=0.05, max_iter=30)),
+    (
+        "multi-output regression, lbfgs (sknn fixes #8349)",
+        "MLPRegressor",
+        "multi-output regression",
+        dict(solver="lbfgs", max_iter=60),
+    ),
+    (
+        "sgd, Nesterov momentum, float32",
+        "MLPClassifier",
+        "digits, float32",
+        dict(solver="sgd", learning_rate_init=0.05, max_iter=30),
+    ),
     ("adam, float32", "MLPClassifier", "digits, float32", dict(max_iter=30)),
-    ("regression, adam, float32", "MLPRegressor", "regression, float32",
-     dict(learning_rate_init=0.01, max_iter=40)),
+    (
+        "regression, adam, float32",
+        "MLPRegressor",
+        "regression, float32",
+        dict(learning_rate_init=0.01, max_iter=40),
+    ),
 ]
 
 
@@ -91,8 +129,9 @@ def fit_both(estimator_name, X, y, params, sample_weight=None):
 
 
 def max_relative_difference(reference, ours):
-    pairs = zip(ours.coefs_ + ours.intercepts_, reference.coefs_ + reference.intercepts_,
-                strict=True)
+    pairs = zip(
+        ours.coefs_ + ours.intercepts_, reference.coefs_ + reference.intercepts_, strict=True
+    )
     return max(float(np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-12))) for a, b in pairs)
 
 
@@ -123,13 +162,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-save", action="store_true", help="print only")
     args = parser.parse_args(argv)
-    report = "\n\n".join([
-        "# Parity with scikit-learn", machine_description(),
-        "Same data, parameters and random_state (float64 unless the scenario says "
-        "float32). The multi-output "
-        "L-BFGS row differs on purpose: see docs/differences.md (d).",
-        format_rows(parity_rows()),
-    ])
+    report = "\n\n".join(
+        [
+            "# Parity with scikit-learn",
+            machine_description(),
+            "Same data, parameters and random_state (float64 unless the scenario says "
+            "float32). The multi-output "
+            "L-BFGS row differs on purpose: see docs/differences.md (d).",
+            format_rows(parity_rows()),
+        ]
+    )
     print(report)
     if not args.no_save:
         RESULTS.write_text(report + "\n")

@@ -47,8 +47,15 @@ def estimator(library, epochs):
         from sknn import MLPClassifier
     else:
         from sklearn.neural_network import MLPClassifier
-    return MLPClassifier((128,), batch_size=128, learning_rate_init=1e-3, max_iter=epochs,
-                         tol=0.0, n_iter_no_change=epochs, random_state=0)
+    return MLPClassifier(
+        (128,),
+        batch_size=128,
+        learning_rate_init=1e-3,
+        max_iter=epochs,
+        tol=0.0,
+        n_iter_no_change=epochs,
+        random_state=0,
+    )
 
 
 def profile(library, X, y, epochs, top):
@@ -72,8 +79,11 @@ def phases(X, y, epochs):
     from sknn._engine._cpu.network import CompiledNetwork
 
     totals = {"gather rows": 0.0, "gradient": 0.0, "optimizer step": 0.0}
-    originals = (sknn._fitting._batches.BatchSource.epoch, CompiledNetwork.gradient,
-                 sknn._engine._optimizers._Schedule.step)
+    originals = (
+        sknn._fitting._batches.BatchSource.epoch,
+        CompiledNetwork.gradient,
+        sknn._engine._optimizers._Schedule.step,
+    )
 
     def timed(name, function):
         def wrapper(*args, **kwargs):
@@ -81,6 +91,7 @@ def phases(X, y, epochs):
             result = function(*args, **kwargs)
             totals[name] += time.perf_counter() - start
             return result
+
         return wrapper
 
     def timed_epoch(self):
@@ -105,8 +116,11 @@ def phases(X, y, epochs):
             model.fit(X, y)
             seconds = time.perf_counter() - start
     finally:
-        (sknn._fitting._batches.BatchSource.epoch, CompiledNetwork.gradient,
-         sknn._engine._optimizers._Schedule.step) = originals
+        (
+            sknn._fitting._batches.BatchSource.epoch,
+            CompiledNetwork.gradient,
+            sknn._engine._optimizers._Schedule.step,
+        ) = originals
     fit_ms = seconds / epochs * 1e3
     lines = [f"phases of sknn's batches, ms per epoch (no profiler; fit: {fit_ms:.1f})"]
     lines += [f"  {name:<16} {total / epochs * 1e3:8.1f}" for name, total in totals.items()]
@@ -128,9 +142,17 @@ def replayed_phases(X, y, epochs, hidden=128):
     W2 = (rng.standard_normal(units[1:]) * 0.05).astype(X.dtype)
     b1, b2 = np.zeros(hidden, X.dtype), np.zeros(10, X.dtype)
     Y = np.eye(10, dtype=X.dtype)[y]
-    buffers = {name: np.empty(shape, X.dtype) for name, shape in [
-        ("X", (batch, units[0])), ("A1", (batch, hidden)), ("P", (batch, 10)),
-        ("D2", (batch, 10)), ("D1", (batch, hidden)), ("work", (batch, hidden))]}
+    buffers = {
+        name: np.empty(shape, X.dtype)
+        for name, shape in [
+            ("X", (batch, units[0])),
+            ("A1", (batch, hidden)),
+            ("P", (batch, 10)),
+            ("D2", (batch, 10)),
+            ("D1", (batch, hidden)),
+            ("work", (batch, hidden)),
+        ]
+    }
     G1, G2 = np.empty_like(W1), np.empty_like(W2)
     g1, g2 = np.empty_like(b1), np.empty_like(b2)
     flat, grads = np.zeros(W1.size + W2.size + hidden + 10, X.dtype), None
@@ -146,22 +168,35 @@ def replayed_phases(X, y, epochs, hidden=128):
 
     phases = {
         "row gather": lambda s: take(X, order[s], buffers["X"]),
-        "forward products": lambda s: (np.matmul(rows("X", s), W1, rows("A1", s)),
-                                       np.matmul(rows("A1", s), W2, rows("P", s))),
-        "hidden activation": lambda s: activate(codes["relu"], rows("A1", s), b1,
-                                                rows("work", s)),
-        "softmax and loss": lambda s: (activate(codes["softmax"], rows("P", s), b2),
-                                       output_delta(codes["softmax"], rows("P", s), Y[s],
-                                                    rows("D2", s))),
-        "backward products": lambda s: (np.matmul(rows("A1", s).T, rows("D2", s), G2),
-                                        np.matmul(rows("D2", s), W2.T, rows("D1", s)),
-                                        np.matmul(rows("X", s).T, rows("D1", s), G1)),
-        "bias sums, derivative": lambda s: (bias_gradient(rows("D2", s), g2),
-                                            bias_gradient(rows("D1", s), g1),
-                                            differentiate(codes["relu"], rows("D1", s),
-                                                          rows("A1", s))),
-        "optimizer step": lambda s: _cpu.step(_cpu.ADAM, flat, grads, moments, W1.size + W2.size,
-                                              settings, 1e-4, float(s.stop - s.start)),
+        "forward products": lambda s: (
+            np.matmul(rows("X", s), W1, rows("A1", s)),
+            np.matmul(rows("A1", s), W2, rows("P", s)),
+        ),
+        "hidden activation": lambda s: activate(codes["relu"], rows("A1", s), b1, rows("work", s)),
+        "softmax and loss": lambda s: (
+            activate(codes["softmax"], rows("P", s), b2),
+            output_delta(codes["softmax"], rows("P", s), Y[s], rows("D2", s)),
+        ),
+        "backward products": lambda s: (
+            np.matmul(rows("A1", s).T, rows("D2", s), G2),
+            np.matmul(rows("D2", s), W2.T, rows("D1", s)),
+            np.matmul(rows("X", s).T, rows("D1", s), G1),
+        ),
+        "bias sums, derivative": lambda s: (
+            bias_gradient(rows("D2", s), g2),
+            bias_gradient(rows("D1", s), g1),
+            differentiate(codes["relu"], rows("D1", s), rows("A1", s)),
+        ),
+        "optimizer step": lambda s: _cpu.step(
+            _cpu.ADAM,
+            flat,
+            grads,
+            moments,
+            W1.size + W2.size,
+            settings,
+            1e-4,
+            float(s.stop - s.start),
+        ),
     }
     best = {name: float("inf") for name in phases}
     for _ in range(epochs):
@@ -170,8 +205,10 @@ def replayed_phases(X, y, epochs, hidden=128):
             for s in slices:
                 phase(s)
             best[name] = min(best[name], time.perf_counter() - start)
-    lines = [f"phases replayed one at a time, ms per epoch (best of {epochs}; {n} rows, "
-             f"784-{hidden}-10, batch {batch}, {X.dtype})"]
+    lines = [
+        f"phases replayed one at a time, ms per epoch (best of {epochs}; {n} rows, "
+        f"784-{hidden}-10, batch {batch}, {X.dtype})"
+    ]
     lines += [f"  {name:<22} {seconds * 1e3:8.1f}" for name, seconds in best.items()]
     lines.append(f"  {'total':<22} {sum(best.values()) * 1e3:8.1f}")
     return "\n".join(lines) + "\n"

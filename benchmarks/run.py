@@ -38,17 +38,34 @@ __all__ = ["CASES", "Case", "Result", "format_table", "machine_description", "ma
 def parse_args(argv=None):
     """The command line, checked."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="fewer rows and epochs (see benchmarks/README.md)")
-    parser.add_argument("--repeats", type=int, default=3,
-                        help="fits per library and case; the best is kept (default 3)")
-    parser.add_argument("--cases", nargs="+", metavar="ID", choices=CASE_IDS,
-                        help="run only these cases: " + ", ".join(CASE_IDS))
-    parser.add_argument("--no-memory", action="store_true",
-                        help="skip the peak-memory measurement (child processes)")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer rows and epochs (see benchmarks/README.md)"
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="fits per library and case; the best is kept (default 3)",
+    )
+    parser.add_argument(
+        "--cases",
+        nargs="+",
+        metavar="ID",
+        choices=CASE_IDS,
+        help="run only these cases: " + ", ".join(CASE_IDS),
+    )
+    parser.add_argument(
+        "--no-memory",
+        action="store_true",
+        help="skip the peak-memory measurement (child processes)",
+    )
     parser.add_argument("--no-save", action="store_true", help="print only")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"directory for cpu.md and cpu-ratios.png (default {DEFAULT_OUT})")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"directory for cpu.md and cpu-ratios.png (default {DEFAULT_OUT})",
+    )
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
@@ -91,13 +108,17 @@ def add_peak_memory(results, quick):
 def settings_text(args, skipped):
     """The settings paragraph of the report."""
     libraries = ", ".join(lib for lib in LIBRARIES if lib not in skipped)
-    text = (f"Best of {args.repeats} repeats per library, the libraries alternated "
-            f"({libraries}) within each repeat; every fit with random_state=0 and "
-            "the ConvergenceWarning silenced; fixed-epoch cases run with tol=0 and "
-            "n_iter_no_change=max_iter, and n_iter_ == max_iter is checked.")
+    text = (
+        f"Best of {args.repeats} repeats per library, the libraries alternated "
+        f"({libraries}) within each repeat; every fit with random_state=0 and "
+        "the ConvergenceWarning silenced; fixed-epoch cases run with tol=0 and "
+        "n_iter_no_change=max_iter, and n_iter_ == max_iter is checked."
+    )
     if args.quick:
-        text += (" **--quick**: Fashion-MNIST cases on 10,000 training rows (seed 0), "
-                 "friedman on 20,000, fewer epochs; the accuracy floor is not checked.")
+        text += (
+            " **--quick**: Fashion-MNIST cases on 10,000 training rows (seed 0), "
+            "friedman on 20,000, fewer epochs; the accuracy floor is not checked."
+        )
     for reason in skipped.values():
         text += f" {reason}."
     return text
@@ -114,9 +135,13 @@ def save(out, quick, report, results):
     ratio_of = ratios(results)
     bars = [r for r in results if r.library == SKNN and (r.case, SKNN) in ratio_of]
     chart = out / f"{stem}-ratios.png"
-    plot_ratios([r.case for r in bars], [ratio_of[r.case, SKNN] for r in bars],
-                [r.target for r in bars], chart,
-                "sknn vs scikit-learn" + (" (--quick)" if quick else ""))
+    plot_ratios(
+        [r.case for r in bars],
+        [ratio_of[r.case, SKNN] for r in bars],
+        [r.target for r in bars],
+        chart,
+        "sknn vs scikit-learn" + (" (--quick)" if quick else ""),
+    )
     print(f"\nWrote {markdown} and {chart}")
 
 
@@ -129,8 +154,7 @@ def main(argv=None):
     machine = machine_description()
     print(machine, flush=True)
 
-    results, case_lines = time_cases(select_cases(args.cases), args.repeats, args.quick,
-                                     skipped)
+    results, case_lines = time_cases(select_cases(args.cases), args.repeats, args.quick, skipped)
     if not results:
         print("Nothing was timed.")
         return
@@ -143,8 +167,9 @@ def main(argv=None):
 
     if not args.no_save:
         title = "sknn vs scikit-learn on the CPU" + (" (--quick)" if args.quick else "")
-        report = markdown_report(title, machine, settings_text(args, skipped),
-                                 case_lines, table, summary)
+        report = markdown_report(
+            title, machine, settings_text(args, skipped), case_lines, table, summary
+        )
         save(args.out, args.quick, report, results)
 
 

@@ -58,9 +58,11 @@ def sweeps(quick=False):
     else:
         rows, fixed_rows = (7_500, 15_000, 30_000, 60_000), 20_000
         widths, depths = (32, 64, 128, 256, 512, 1024), (1, 2, 3, 4)
-    return ([Size("rows", (128,), n) for n in rows]
-            + [Size("width", (w,), fixed_rows) for w in widths]
-            + [Size("depth", (256,) * d, fixed_rows) for d in depths])
+    return (
+        [Size("rows", (128,), n) for n in rows]
+        + [Size("width", (w,), fixed_rows) for w in widths]
+        + [Size("depth", (256,) * d, fixed_rows) for d in depths]
+    )
 
 
 def flop_per_epoch(widths, rows):
@@ -102,9 +104,13 @@ def hardware_limits():
 
 def time_size(size, epochs, repeats):
     """Best seconds per epoch of sknn and scikit-learn on one size."""
-    case = Case(f"scaling {size.network}", size.network, "fashion-mnist-float32",
-                "MLPClassifier", dict(ADAM, hidden_layer_sizes=size.hidden_layer_sizes,
-                                      max_iter=epochs))
+    case = Case(
+        f"scaling {size.network}",
+        size.network,
+        "fashion-mnist-float32",
+        "MLPClassifier",
+        dict(ADAM, hidden_layer_sizes=size.hidden_layer_sizes, max_iter=epochs),
+    )
     data = fashion_mnist("float32", size.rows)
     best = time_fits(case, data, repeats, (SKNN, SKLEARN))
     return {library: seconds for library, (seconds, _) in best.items()}
@@ -163,25 +169,40 @@ def report(machine, limits, measured, epochs, repeats, quick):
         "per library, sknn and scikit-learn alternated. Seconds per epoch = fit time "
         "(input validation included) / n_iter_. FLOP per epoch for widths u0..uL and "
         "n rows: forward 2·n·Σ u_{l-1}·u_l, weight gradients as much, deltas "
-        "2·n·Σ_{l≥2} u_{l-1}·u_l. \"limit s / epoch\" is FLOP / the 2048² matmul speed; "
-        "\"% of limit\" is the achieved FLOP/s over it. Small sizes cannot reach the "
+        '2·n·Σ_{l≥2} u_{l-1}·u_l. "limit s / epoch" is FLOP / the 2048² matmul speed; '
+        '"% of limit" is the achieved FLOP/s over it. Small sizes cannot reach the '
         "limit: their products are too small to keep the cores busy (compare the "
         "batch-shaped product's speed)."
         + (" **--quick**: fewer sizes, 5,000 rows." if quick else "")
     )
     title = "Scaling of sknn's time per epoch" + (" (--quick)" if quick else "")
-    return "\n\n".join([f"# {title}", "## Machine", machine,
-                        "## Hardware limit (float32 matrix product)", limit_lines,
-                        "## Settings", settings, "## Results",
-                        format_table(measured, peak)]) + "\n"
+    return (
+        "\n\n".join(
+            [
+                f"# {title}",
+                "## Machine",
+                machine,
+                "## Hardware limit (float32 matrix product)",
+                limit_lines,
+                "## Settings",
+                settings,
+                "## Results",
+                format_table(measured, peak),
+            ]
+        )
+        + "\n"
+    )
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="fewer sizes, 5,000 rows, 1 epoch")
-    parser.add_argument("--repeats", type=int, default=2,
-                        help="fits per library and size; the best is kept (default 2)")
+    parser.add_argument("--quick", action="store_true", help="fewer sizes, 5,000 rows, 1 epoch")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=2,
+        help="fits per library and size; the best is kept (default 2)",
+    )
     parser.add_argument("--no-save", action="store_true", help="print only")
     args = parser.parse_args(argv)
     if args.repeats < 1:
@@ -203,8 +224,12 @@ def main(argv=None):
         stem = "scaling-quick" if args.quick else "scaling"
         RESULTS.mkdir(parents=True, exist_ok=True)
         (RESULTS / f"{stem}.md").write_text(text)
-        plot_scaling(plot_series(measured), limits, RESULTS / f"{stem}.png",
-                     "sknn and scikit-learn: seconds per epoch vs FLOP per epoch")
+        plot_scaling(
+            plot_series(measured),
+            limits,
+            RESULTS / f"{stem}.png",
+            "sknn and scikit-learn: seconds per epoch vs FLOP per epoch",
+        )
         print(f"Wrote {RESULTS / (stem + '.md')} and {RESULTS / (stem + '.png')}")
 
 

@@ -182,8 +182,7 @@ def _load_split(data_dir, prefix):
     labels = _read_expected(_find_file(data_dir, f"{prefix}-labels-idx1-ubyte"), LABELS_MAGIC)
     if len(images) != len(labels):
         raise ValueError(
-            f"{prefix!r} split in {data_dir} has {len(images)} images but "
-            f"{len(labels)} labels."
+            f"{prefix!r} split in {data_dir} has {len(images)} images but {len(labels)} labels."
         )
     return images.reshape(len(images), -1), labels.astype(np.int64)
 

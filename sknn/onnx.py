@@ -189,14 +189,18 @@ def register(estimator_class):
     """
     if issubclass(estimator_class, MLPClassifier):
         update_registered_converter(
-            estimator_class, "Sknn" + estimator_class.__name__,
-            calculate_classifier_output_shapes, convert_classifier,
+            estimator_class,
+            "Sknn" + estimator_class.__name__,
+            calculate_classifier_output_shapes,
+            convert_classifier,
             options=CLASSIFIER_OPTIONS,
         )
     elif issubclass(estimator_class, MLPRegressor):
         update_registered_converter(
-            estimator_class, "Sknn" + estimator_class.__name__,
-            calculate_regressor_output_shapes, convert_regressor,
+            estimator_class,
+            "Sknn" + estimator_class.__name__,
+            calculate_regressor_output_shapes,
+            convert_regressor,
         )
     else:
         raise TypeError(

@@ -52,8 +52,12 @@ def write_fashion_mnist(directory, n_train=100, n_test=30, side=4, compress=True
         images = np.clip(patterns[labels] + noise, 0, 255).astype(np.uint8)
         arrays += [images, labels]
     suffix = ".gz" if compress else ""
-    names = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-             "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+    names = [
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+    ]
     for name, array in zip(names, arrays, strict=True):
         write_idx(Path(directory) / f"{name}{suffix}", array)
     return tuple(arrays)

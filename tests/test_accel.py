@@ -38,8 +38,14 @@ SKLEARN_REGRESSOR = ORIGINALS["MLPRegressor"]
 
 def run_python(*args, cwd=None, env=None):
     environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env=environment, timeout=600)
+    return subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=environment,
+        timeout=600,
+    )
 
 
 @pytest.fixture
@@ -67,10 +73,12 @@ def test_gallery_script_prints_the_same_under_sknn_accel():
     assert "arguments: ['--flag', 'value']" in plain.stdout
     assert "mean R^2:" in plain.stdout and "classifier test accuracy" in plain.stdout
     assert accelerated.stdout == plain.stdout
-    report = accelerated.stderr[accelerated.stderr.index("sknn.accel report"):]
+    report = accelerated.stderr[accelerated.stderr.index("sknn.accel report") :]
     lines = report.splitlines()
-    assert any(line.split()[:3] == ["MLPRegressor", "fit", "5"] and "sknn, cpu, float64" in line
-               for line in lines), report
+    assert any(
+        line.split()[:3] == ["MLPRegressor", "fit", "5"] and "sknn, cpu, float64" in line
+        for line in lines
+    ), report
     assert any(line.split()[:3] == ["MLPClassifier", "fit", "1"] for line in lines), report
     assert "fell back to scikit-learn: never" in report
 
@@ -128,7 +136,7 @@ def test_third_party_library_that_imports_scikit_learns_mlp_itself():
     assert plain.returncode == 0, plain.stderr[-2000:]
     assert "MLPRegressor" in plain.stdout
     assert accelerated.stdout == plain.stdout
-    report = accelerated.stderr[accelerated.stderr.index("sknn.accel report"):]
+    report = accelerated.stderr[accelerated.stderr.index("sknn.accel report") :]
     assert any(line.split()[:3] == ["MLPRegressor", "fit", "1"] for line in report.splitlines())
 
 

@@ -40,7 +40,14 @@ def test_every_activation_has_a_definition_here():
 
 def test_every_hidden_activation_has_a_derivative():
     assert set(DERIVATIVES) == {
-        "identity", "logistic", "tanh", "relu", "leaky_relu", "elu", "gelu", "softplus"
+        "identity",
+        "logistic",
+        "tanh",
+        "relu",
+        "leaky_relu",
+        "elu",
+        "gelu",
+        "softplus",
     }
     assert set(DERIVATIVES) <= set(ACTIVATIONS)
 
@@ -57,9 +64,7 @@ def test_activation_equals_its_definition(xp, name):
 def test_portable_activation_equals_numpy_activation(name):
     z = pre_activations()
 
-    assert_allclose(
-        activate(array_api_strict, name, z), activate(npx, name, z), rtol=1e-14, atol=0
-    )
+    assert_allclose(activate(array_api_strict, name, z), activate(npx, name, z), rtol=1e-14, atol=0)
 
 
 @pytest.mark.parametrize("xp", NAMESPACES, ids=NAMESPACE_IDS)

@@ -149,8 +149,9 @@ def layout(request, tmp_path):
 
 def assert_same_fit(model, reference):
     """The same network to the bit: weights, curves, counters."""
-    for got, expected in zip(model.coefs_ + model.intercepts_,
-                             reference.coefs_ + reference.intercepts_, strict=True):
+    for got, expected in zip(
+        model.coefs_ + model.intercepts_, reference.coefs_ + reference.intercepts_, strict=True
+    ):
         assert got.dtype == expected.dtype
         assert_array_equal(got, expected)
     assert model.n_iter_ == reference.n_iter_
@@ -227,10 +228,14 @@ def test_every_layout_of_sample_weight_trains_as_its_contiguous_copy(dtype, layo
 def test_every_layout_of_y_trains_as_its_contiguous_copy(layout):
     _, make = layout
     # 1-D regression targets, 2-D (multi-output) ones, class labels, multilabel indicators
-    two_outputs = np.column_stack([Y_REAL, Y_REAL ** 2 / 10])
+    two_outputs = np.column_stack([Y_REAL, Y_REAL**2 / 10])
     indicators = np.column_stack([Y_CLASSES == 1, Y_CLASSES == 2]).astype(np.float64)
-    for Estimator, y in [(MLPRegressor, Y_REAL), (MLPRegressor, two_outputs),
-                         (MLPClassifier, Y_CLASSES), (MLPClassifier, indicators)]:
+    for Estimator, y in [
+        (MLPRegressor, Y_REAL),
+        (MLPRegressor, two_outputs),
+        (MLPClassifier, Y_CLASSES),
+        (MLPClassifier, indicators),
+    ]:
         for shuffle in (True, False):
             model = small(Estimator, shuffle=shuffle).fit(X64, make(y))
             assert_same_fit(model, small(Estimator, shuffle=shuffle).fit(X64, y))
@@ -245,9 +250,11 @@ def test_every_layout_of_the_validation_set_scores_as_its_contiguous_copy(name, 
     weights = RNG.uniform(0.5, 2.0, 30)
     params = dict(early_stopping=True, max_iter=6)
     model = small(Estimator, **params).fit(
-        X64, y, X_val=make(X_val), y_val=make(y_val), sample_weight_val=make(weights))
+        X64, y, X_val=make(X_val), y_val=make(y_val), sample_weight_val=make(weights)
+    )
     reference = small(Estimator, **params).fit(
-        X64, y, X_val=X_val, y_val=y_val, sample_weight_val=weights)
+        X64, y, X_val=X_val, y_val=y_val, sample_weight_val=weights
+    )
     assert_same_fit(model, reference)
     assert model.validation_loss_curve_ == reference.validation_loss_curve_
 
@@ -277,8 +284,11 @@ def test_the_compiled_kernels_refuse_what_they_cannot_read(dtype):
 
 def test_a_one_row_validation_set_is_refused_not_an_untrained_model():
     model = small(MLPRegressor, early_stopping=True)
-    with pytest.raises(ValueError, match=r"validation score \(R², the estimator's own score\) "
-                                         r"is nan in epoch 1, on 1 validation sample"):
+    with pytest.raises(
+        ValueError,
+        match=r"validation score \(R², the estimator's own score\) "
+        r"is nan in epoch 1, on 1 validation sample",
+    ):
         model.fit(X64, Y_REAL, X_val=X64[:1], y_val=Y_REAL[:1])
     assert not hasattr(model, "coefs_")
 
@@ -300,12 +310,18 @@ def test_nan_scores_after_a_usable_one_count_as_no_improvement_and_the_best_is_r
     def one_number_then_nans(estimator, X, y):
         return next(scores)
 
-    model = small(MLPClassifier, early_stopping=True, n_iter_no_change=2, max_iter=20,
-                  scoring=one_number_then_nans).fit(X64, Y_CLASSES)
+    model = small(
+        MLPClassifier,
+        early_stopping=True,
+        n_iter_no_change=2,
+        max_iter=20,
+        scoring=one_number_then_nans,
+    ).fit(X64, Y_CLASSES)
     assert model.n_iter_ == 4  # epochs 2, 3 and 4 do not improve: 3 > n_iter_no_change
     assert model.best_validation_score_ == 0.5
-    first_epoch = small(MLPClassifier, early_stopping=True, max_iter=1,
-                        scoring=lambda e, X, y: 0.5).fit(X64, Y_CLASSES)
+    first_epoch = small(
+        MLPClassifier, early_stopping=True, max_iter=1, scoring=lambda e, X, y: 0.5
+    ).fit(X64, Y_CLASSES)
     for got, expected in zip(model.coefs_, first_epoch.coefs_, strict=True):
         assert_array_equal(got, expected)
 
@@ -352,17 +368,25 @@ def test_zero_weight_batches_train_the_same_in_both_engines(name):
     compiled = small(Estimator, **params).fit(X64, y, sample_weight=weights)
     with sklearn.config_context(array_api_dispatch=True):
         portable = small(Estimator, **params).fit(
-            xps.asarray(X64), xps.asarray(y), sample_weight=xps.asarray(weights))
+            xps.asarray(X64), xps.asarray(y), sample_weight=xps.asarray(weights)
+        )
     assert compiled.n_iter_ == portable.n_iter_
-    for a, b in zip(compiled.coefs_ + compiled.intercepts_,
-                    portable.coefs_ + portable.intercepts_, strict=True):
+    for a, b in zip(
+        compiled.coefs_ + compiled.intercepts_, portable.coefs_ + portable.intercepts_, strict=True
+    ):
         np.testing.assert_allclose(to_numpy(b), a, rtol=1e-9, atol=1e-12)
 
 
 def test_zero_weight_batches_crash_scikit_learn():
     """What the test above improves on (if scikit-learn fixes it, revisit the docs)."""
-    params = dict(hidden_layer_sizes=(7,), solver="sgd", shuffle=False, batch_size=16,
-                  max_iter=2, random_state=0)
+    params = dict(
+        hidden_layer_sizes=(7,),
+        solver="sgd",
+        shuffle=False,
+        batch_size=16,
+        max_iter=2,
+        random_state=0,
+    )
     with pytest.raises(ZeroDivisionError, match="Weights sum to zero"):
         SKLearnMLPClassifier(**params).fit(X64, Y_CLASSES, sample_weight=_zero_batch_weights())
 
@@ -404,11 +428,16 @@ def _validation_rows(model):
     return [int(np.flatnonzero((row == X64).all(axis=1))[0]) for row in seen[0]]
 
 
-@pytest.mark.parametrize("weight, message", [
-    (-1.0, "sample_weight must be non-negative"), (0.0, "sample_weight sums to zero"),
-    (np.nan, "Input sample_weight contains NaN"), (np.inf, "Input sample_weight contains infinity"),
-    ("heavy", "could not convert string to float"),
-])
+@pytest.mark.parametrize(
+    "weight, message",
+    [
+        (-1.0, "sample_weight must be non-negative"),
+        (0.0, "sample_weight sums to zero"),
+        (np.nan, "Input sample_weight contains NaN"),
+        (np.inf, "Input sample_weight contains infinity"),
+        ("heavy", "could not convert string to float"),
+    ],
+)
 def test_a_scalar_sample_weight_gets_the_checks_of_an_array(weight, message):
     with pytest.raises(ValueError, match=message):
         small(MLPRegressor).fit(X64, Y_REAL, sample_weight=weight)

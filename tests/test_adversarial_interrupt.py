@@ -83,7 +83,9 @@ def assert_unchanged(fitted, before):
     for a, b in zip(after["coefs_"], before["coefs_"], strict=True):
         np.testing.assert_array_equal(a, b)
     assert (after["n_iter_"], after["t_"], after["loss_curve_"]) == (
-        before["n_iter_"], before["t_"], before["loss_curve_"]
+        before["n_iter_"],
+        before["t_"],
+        before["loss_curve_"],
     )
 
 
@@ -108,8 +110,9 @@ def send_sigints(pid, presses, gap, then_write=True):
         sys.stdout.write("x")
         """
     )
-    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                            preexec_fn=_ctrl_c_as_in_a_terminal)
+    return subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, preexec_fn=_ctrl_c_as_in_a_terminal
+    )
 
 
 def _ctrl_c_as_in_a_terminal():
@@ -227,8 +230,9 @@ def test_a_press_during_lbfgs_aborts_at_once_as_in_scikit_learn(iris, monkeypatc
         warnings.simplefilter("ignore", ConvergenceWarning)
         fitted.fit(X, y)
     before = fitted_attributes(fitted)
-    press = PressDuringBatch(monkeypatch, CompiledNetwork, at=3, action=press_in_process(),
-                             method="loss_and_gradient")
+    press = PressDuringBatch(
+        monkeypatch, CompiledNetwork, at=3, action=press_in_process(), method="loss_and_gradient"
+    )
     with pytest.raises(KeyboardInterrupt):
         fitted.set_params(max_iter=50).fit(X, y)
     assert press.calls == 3
@@ -241,8 +245,9 @@ def test_a_press_stops_a_grid_search_before_its_next_fit(iris, engine, estimator
     X, y = iris
     press = PressDuringBatch(monkeypatch, engine, at=10, action=press_in_process())
     search = GridSearchCV(model(estimator), {"alpha": [1e-4, 1e-2]}, cv=3, n_jobs=1)
-    with pytest.warns(UserWarning, match="interrupted by Ctrl-C"), pytest.raises(
-        KeyboardInterrupt, match="not started"
+    with (
+        pytest.warns(UserWarning, match="interrupted by Ctrl-C"),
+        pytest.raises(KeyboardInterrupt, match="not started"),
     ):
         search.fit(X, targets(estimator, y))
     assert press.calls == 10  # no other fit trained a batch
@@ -265,8 +270,9 @@ def test_scikit_learn_swallows_the_press_and_its_search_goes_on(iris, monkeypatc
     from sklearn.neural_network import MLPClassifier as SkMLPClassifier
 
     X, y = iris
-    press = PressDuringBatch(monkeypatch, SkMLPClassifier, at=10, action=press_in_process(),
-                             method="_backprop")
+    press = PressDuringBatch(
+        monkeypatch, SkMLPClassifier, at=10, action=press_in_process(), method="_backprop"
+    )
     search = GridSearchCV(model(SkMLPClassifier, max_iter=5), {"alpha": [1e-4, 1e-2]}, cv=3)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -414,8 +420,12 @@ def press_a_running_program(tmp_path, kind, presses, gap=0.2, timeout=60):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with open(stderr_path, "w") as stderr:
         child = subprocess.Popen(
-            [sys.executable, str(script), kind], stdout=subprocess.PIPE, stderr=stderr,
-            text=True, env=env, preexec_fn=_ctrl_c_as_in_a_terminal,
+            [sys.executable, str(script), kind],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env=env,
+            preexec_fn=_ctrl_c_as_in_a_terminal,
         )
         lines, deadline, pressed = [], time.monotonic() + timeout, False
         try:

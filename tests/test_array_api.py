@@ -54,24 +54,34 @@ def _classes(Estimator, y, method):
 
 def assert_same_model(numpy_model, strict_model):
     assert numpy_model.n_iter_ == strict_model.n_iter_
-    for a, b in zip(numpy_model.coefs_ + numpy_model.intercepts_,
-                    strict_model.coefs_ + strict_model.intercepts_, strict=True):
+    for a, b in zip(
+        numpy_model.coefs_ + numpy_model.intercepts_,
+        strict_model.coefs_ + strict_model.intercepts_,
+        strict=True,
+    ):
         assert isinstance(b, StrictArray)
         np.testing.assert_allclose(to_numpy(b), a, rtol=1e-9, atol=1e-12)
 
 
-@pytest.mark.parametrize("params", [
-    dict(solver="sgd"),
-    dict(solver="adam"),
-    dict(solver="lbfgs"),
-    dict(solver="adam", early_stopping=True),
-    dict(solver="sgd", activation="tanh", learning_rate="invscaling"),
-    dict(solver="adam", activation="logistic"),
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(solver="sgd"),
+        dict(solver="adam"),
+        dict(solver="lbfgs"),
+        dict(solver="adam", early_stopping=True),
+        dict(solver="sgd", activation="tanh", learning_rate="invscaling"),
+        dict(solver="adam", activation="logistic"),
+    ],
+)
 def test_classifier_on_strict_arrays_fits_the_numpy_model(classification, params):
     numpy_model, strict_model = fit_numpy_and_strict(
-        MLPClassifier, *classification, hidden_layer_sizes=(10,), max_iter=15,
-        random_state=0, **params,
+        MLPClassifier,
+        *classification,
+        hidden_layer_sizes=(10,),
+        max_iter=15,
+        random_state=0,
+        **params,
     )
     assert_same_model(numpy_model, strict_model)
 

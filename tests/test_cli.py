@@ -152,8 +152,11 @@ def test_rejects_a_count_below_one_as_a_usage_error(capsys, option):
 
 @pytest.mark.parametrize(
     ("option", "value", "parameter"),
-    [("--dropout", "1.5", "dropout"), ("--learning-rate", "0", "learning_rate_init"),
-     ("--alpha", "-1", "alpha")],
+    [
+        ("--dropout", "1.5", "dropout"),
+        ("--learning-rate", "0", "learning_rate_init"),
+        ("--alpha", "-1", "alpha"),
+    ],
 )
 def test_a_parameter_out_of_range_exits_with_status_2_before_training(
     capsys, option, value, parameter
@@ -197,7 +200,10 @@ def test_trains_on_fashion_mnist_files_in_data_dir(capsys, tmp_path):
 def test_python_dash_m_sknn_runs_the_command_line():
     result = subprocess.run(
         [sys.executable, "-m", "sknn", "--help"],
-        cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
     assert result.returncode == 0
@@ -270,9 +276,26 @@ def test_fashion_mnist_trains_with_the_published_recipe():
 
 
 def test_options_override_the_recipe():
-    argv = ["--dataset", "fashion-mnist", "--hidden", "64", "32", "--epochs", "7",
-            "--dropout", "0.1", "--batch-size", "64", "--learning-rate", "0.01",
-            "--random-state", "3", "--no-early-stopping", "--device", "cpu"]
+    argv = [
+        "--dataset",
+        "fashion-mnist",
+        "--hidden",
+        "64",
+        "32",
+        "--epochs",
+        "7",
+        "--dropout",
+        "0.1",
+        "--batch-size",
+        "64",
+        "--learning-rate",
+        "0.01",
+        "--random-state",
+        "3",
+        "--no-early-stopping",
+        "--device",
+        "cpu",
+    ]
     params = recipe_from(parse_args(argv)).params
 
     assert params["hidden_layer_sizes"] == (64, 32)
@@ -320,8 +343,18 @@ def test_printed_digits_code_reproduces_the_test_accuracy(capsys):
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_printed_fashion_mnist_code_reproduces_the_test_accuracy(capsys, tmp_path):
     write_fashion_mnist(tmp_path, n_train=300, n_test=60, side=4)
-    argv = ["--dataset", "fashion-mnist", "--data-dir", str(tmp_path), "--epochs", "4",
-            "--max-samples", "250", "--random-state", "2"]
+    argv = [
+        "--dataset",
+        "fashion-mnist",
+        "--data-dir",
+        str(tmp_path),
+        "--epochs",
+        "4",
+        "--max-samples",
+        "250",
+        "--random-state",
+        "2",
+    ]
     _, out, _ = run_cli(capsys, argv)
     code = printed_code(out)
 

@@ -34,9 +34,7 @@ REGRESSOR_SETTINGS = [
 ]
 
 ESTIMATORS = [
-    Estimator(**params)
-    for params in SETTINGS
-    for Estimator in (MLPClassifier, MLPRegressor)
+    Estimator(**params) for params in SETTINGS for Estimator in (MLPClassifier, MLPRegressor)
 ] + [
     *(MLPClassifier(**params) for params in CLASSIFIER_SETTINGS),
     *(MLPRegressor(**params) for params in REGRESSOR_SETTINGS),

@@ -38,8 +38,17 @@ def problem(dtype=np.float64, n_rows=11, seed=0):
 
 def gradient(engine, flat, X, Y, sample_weight, dropout=0.0, seed=None, hidden="relu"):
     random = None if seed is None else np.random.default_rng(seed)
-    network = engine(npx, LAYOUT, hidden, "softmax", flat.dtype, "cpu", X.shape[0],
-                     dropout=dropout, random=random)
+    network = engine(
+        npx,
+        LAYOUT,
+        hidden,
+        "softmax",
+        flat.dtype,
+        "cpu",
+        X.shape[0],
+        dropout=dropout,
+        random=random,
+    )
     params = FlatParameters(npx, LAYOUT, flat.copy())
     grads = FlatParameters(npx, LAYOUT, np.zeros_like(flat))
     total, weight_sum = network.gradient(params, grads, X, Y, sample_weight)
@@ -56,8 +65,9 @@ def test_dense_numpy_data_gets_the_compiled_engine():
 
 def test_sparse_data_and_other_namespaces_get_the_portable_engine():
     sparse = make_network(npx, LAYOUT, "relu", "softmax", np.float64, "cpu", 4, sparse=True)
-    strict = make_network(array_api_strict, LAYOUT, "relu", "softmax",
-                          array_api_strict.float64, None, 4)
+    strict = make_network(
+        array_api_strict, LAYOUT, "relu", "softmax", array_api_strict.float64, None, 4
+    )
     assert type(sparse) is Network and type(strict) is Network
 
 
@@ -80,8 +90,7 @@ def test_raw_gradient_and_summed_loss_match_the_portable_engine(dtype, rtol, wei
 def test_dropout_draws_the_same_masks_in_both_engines(hidden):
     flat, X, Y, sw = problem()
     portable = gradient(Network, flat, X, Y, sw, dropout=[0.3, 0.5], seed=4, hidden=hidden)
-    compiled = gradient(CompiledNetwork, flat, X, Y, sw, dropout=[0.3, 0.5], seed=4,
-                        hidden=hidden)
+    compiled = gradient(CompiledNetwork, flat, X, Y, sw, dropout=[0.3, 0.5], seed=4, hidden=hidden)
     without = gradient(CompiledNetwork, flat, X, Y, sw, hidden=hidden)
     assert_allclose(compiled[2], portable[2], rtol=1e-12, atol=1e-15)
     assert not np.allclose(compiled[2], without[2])
@@ -92,8 +101,11 @@ def test_any_memory_layout_of_X_gives_the_contiguous_result(layout):
     flat, X, Y, sw = problem()
     other = np.asfortranarray(X) if layout == "fortran" else np.repeat(X, 2, axis=1)[:, ::2]
     assert not other.flags.c_contiguous
-    assert_allclose(gradient(CompiledNetwork, flat, other, Y, sw)[2],
-                    gradient(CompiledNetwork, flat, X, Y, sw)[2], rtol=1e-13)
+    assert_allclose(
+        gradient(CompiledNetwork, flat, other, Y, sw)[2],
+        gradient(CompiledNetwork, flat, X, Y, sw)[2],
+        rtol=1e-13,
+    )
 
 
 def test_forward_over_more_rows_than_the_buffers_fills_them_in_chunks():
@@ -101,8 +113,11 @@ def test_forward_over_more_rows_than_the_buffers_fills_them_in_chunks():
     params = FlatParameters(npx, LAYOUT, flat)
     small = CompiledNetwork(npx, LAYOUT, "tanh", "softmax", np.float64, "cpu", 5)
     whole = Network(npx, LAYOUT, "tanh", "softmax", np.float64, "cpu", 23)
-    assert_allclose(small.forward(params.coefs, params.intercepts, X),
-                    whole.forward(params.coefs, params.intercepts, X), rtol=1e-13)
+    assert_allclose(
+        small.forward(params.coefs, params.intercepts, X),
+        whole.forward(params.coefs, params.intercepts, X),
+        rtol=1e-13,
+    )
 
 
 def test_forward_into_a_new_array_is_not_overwritten_by_the_next_call():
@@ -183,7 +198,8 @@ def test_float32_step_rounds_hyper_parameters_as_numpy_does():
     compiled, portable = w0.copy(), array_api_strict.asarray(w0.copy())
     Adam(npx, compiled, 1e-3, "constant", 0.9, 0.999, 1e-8).update(compiled, g.copy())
     Adam(array_api_strict, portable, 1e-3, "constant", 0.9, 0.999, 1e-8).update(
-        portable, array_api_strict.asarray(g.copy()))
+        portable, array_api_strict.asarray(g.copy())
+    )
     assert_array_equal(compiled, to_numpy(portable))
 
 
@@ -224,12 +240,15 @@ def test_ready_input_is_used_as_given(fitted):
     assert validated_input(model, X) is X
 
 
-@pytest.mark.parametrize("bad, message", [
-    (lambda X: np.where(X > 1, np.nan, X), "NaN"),
-    (lambda X: np.where(X > 1, np.inf, X), "infinity"),
-    (lambda X: X[:, :4], "features"),
-    (lambda X: X[:0], "0 sample"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (lambda X: np.where(X > 1, np.nan, X), "NaN"),
+        (lambda X: np.where(X > 1, np.inf, X), "infinity"),
+        (lambda X: X[:, :4], "features"),
+        (lambda X: X[:0], "0 sample"),
+    ],
+)
 def test_input_that_is_not_ready_gets_scikit_learns_errors(fitted, bad, message):
     model, X = fitted
     with pytest.raises(ValueError, match=message):
@@ -257,8 +276,9 @@ def test_concurrent_predictions_do_not_share_buffers(fitted):
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
 
-    threads = [threading.Thread(target=predict_many, args=(e, i))
-               for i, e in enumerate([model, other])]
+    threads = [
+        threading.Thread(target=predict_many, args=(e, i)) for i, e in enumerate([model, other])
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -35,8 +35,27 @@ def inputs(dtype, seed=0):
     signed zeros, infinities and NaN; 64 columns (several SIMD widths)."""
     rng = np.random.default_rng(seed)
     scales = rng.standard_normal((5, 4096)) * np.array([[1e-3], [1], [5], [40], [300]])
-    edges = [0.0, -0.0, np.inf, -np.inf, np.nan, 88.72, -88.72, 88.73, -88.73, -103.0,
-             709.78, -709.78, 709.79, -709.79, -745.2, 1e30, -1e30, 3e38, -3e38]
+    edges = [
+        0.0,
+        -0.0,
+        np.inf,
+        -np.inf,
+        np.nan,
+        88.72,
+        -88.72,
+        88.73,
+        -88.73,
+        -103.0,
+        709.78,
+        -709.78,
+        709.79,
+        -709.79,
+        -745.2,
+        1e30,
+        -1e30,
+        3e38,
+        -3e38,
+    ]
     values = np.concatenate([scales.ravel(), edges]).astype(dtype)
     values = np.resize(values, (values.size + 63) // 64 * 64)
     return np.ascontiguousarray(values.reshape(-1, 64))
@@ -132,16 +151,20 @@ def raw_gradient(engine, hidden, dtype, seed=1):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("name", sorted(set(DERIVATIVES) - {"logistic"}))
 def test_compiled_gradient_has_the_bits_of_the_portable_one(name, dtype):
-    assert_array_equal(raw_gradient(CompiledNetwork, name, dtype),
-                       raw_gradient(Network, name, dtype))
+    assert_array_equal(
+        raw_gradient(CompiledNetwork, name, dtype), raw_gradient(Network, name, dtype)
+    )
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_compiled_logistic_gradient_is_the_portable_one_within_rounding(dtype):
     rtol = 1e-5 if dtype == np.float32 else 1e-13
-    np.testing.assert_allclose(raw_gradient(CompiledNetwork, "logistic", dtype),
-                               raw_gradient(Network, "logistic", dtype), rtol=rtol,
-                               atol=rtol * 1e-2)
+    np.testing.assert_allclose(
+        raw_gradient(CompiledNetwork, "logistic", dtype),
+        raw_gradient(Network, "logistic", dtype),
+        rtol=rtol,
+        atol=rtol * 1e-2,
+    )
 
 
 def test_activate_rejects_arrays_it_cannot_read():

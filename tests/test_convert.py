@@ -38,21 +38,18 @@ def binary(digits):
 
 @pytest.fixture(scope="module")
 def multilabel():
-    X, Y = make_multilabel_classification(n_samples=150, n_features=8, n_classes=4,
-                                          random_state=0)
+    X, Y = make_multilabel_classification(n_samples=150, n_features=8, n_classes=4, random_state=0)
     return X / X.max(), Y
 
 
 @pytest.fixture(scope="module")
 def regression():
-    X, y = make_regression(n_samples=200, n_features=8, n_targets=2, noise=1.0,
-                           random_state=0)
+    X, y = make_regression(n_samples=200, n_features=8, n_targets=2, noise=1.0, random_state=0)
     return X, y / 100.0
 
 
 def small(Estimator, **params):
-    return Estimator(**{"hidden_layer_sizes": (12, 7), "max_iter": 15, "random_state": 0,
-                        **params})
+    return Estimator(**{"hidden_layer_sizes": (12, 7), "max_iter": 15, "random_state": 0, **params})
 
 
 def assert_same_classifier(a, b, X, rtol=RTOL):
@@ -91,8 +88,9 @@ def test_to_sklearn_classifier_predicts_the_same(digits, params):
     assert type(converted) is sk.MLPClassifier
     check_is_fitted(converted)
     assert_same_classifier(converted, model, X)
-    np.testing.assert_allclose(converted.predict_log_proba(X), model.predict_log_proba(X),
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        converted.predict_log_proba(X), model.predict_log_proba(X), rtol=1e-10
+    )
     assert converted.score(X, y) == model.score(X, y)
     assert isinstance(converted.activation, str)
 
@@ -113,10 +111,18 @@ def test_to_sklearn_classifier_targets(binary, multilabel, target):
     np.testing.assert_array_equal(converted._label_binarizer.classes_, model.classes_)
 
 
-@pytest.mark.parametrize("params", [
-    {}, {"solver": "sgd"}, {"solver": "lbfgs"}, {"loss": "poisson"},
-    {"activation": "tanh", "dropout": 0.2}, {"early_stopping": True},
-], ids=str)
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"solver": "sgd"},
+        {"solver": "lbfgs"},
+        {"loss": "poisson"},
+        {"activation": "tanh", "dropout": 0.2},
+        {"early_stopping": True},
+    ],
+    ids=str,
+)
 @pytest.mark.parametrize("n_outputs", [1, 2])
 def test_to_sklearn_regressor_predicts_the_same(regression, params, n_outputs):
     X, y = regression
@@ -138,17 +144,23 @@ def fitted_pair(Estimator, X, y, **params):
     return small(Estimator, **params).fit(X, y), reference
 
 
-@pytest.mark.parametrize("params", [
-    {}, {"solver": "sgd"}, {"solver": "lbfgs"}, {"early_stopping": True},
-], ids=str)
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"solver": "sgd"},
+        {"solver": "lbfgs"},
+        {"early_stopping": True},
+    ],
+    ids=str,
+)
 def test_to_sklearn_sets_what_sklearn_fit_sets(binary, params):
     X, y = binary
     model, reference = fitted_pair(MLPClassifier, X, y, **params)
     converted = model.to_sklearn()
     assert set(vars(converted)) == set(vars(reference)) - FIT_SCRATCH
     assert converted.get_params() == reference.get_params()
-    for name in ("n_layers_", "n_outputs_", "out_activation_", "n_iter_", "t_",
-                 "n_features_in_"):
+    for name in ("n_layers_", "n_outputs_", "out_activation_", "n_iter_", "t_", "n_features_in_"):
         assert getattr(converted, name) == getattr(reference, name), name
     np.testing.assert_array_equal(converted.classes_, reference.classes_)
     assert vars(converted._label_binarizer).keys() == vars(reference._label_binarizer).keys()
@@ -161,18 +173,27 @@ def test_to_sklearn_sets_what_sklearn_fit_sets(binary, params):
         if reference.validation_scores_ is None:
             assert converted.validation_scores_ is None
         else:
-            np.testing.assert_allclose(converted.validation_scores_,
-                                       reference.validation_scores_)
+            np.testing.assert_allclose(converted.validation_scores_, reference.validation_scores_)
         assert type(converted._optimizer) is type(reference._optimizer)
-    for ours, theirs in zip(converted.coefs_ + converted.intercepts_,
-                            reference.coefs_ + reference.intercepts_, strict=True):
+    for ours, theirs in zip(
+        converted.coefs_ + converted.intercepts_,
+        reference.coefs_ + reference.intercepts_,
+        strict=True,
+    ):
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-8)
 
 
 def test_to_sklearn_drops_sknn_only_parameters(digits):
     X, y = digits
-    model = small(MLPClassifier, solver="rmsprop", dropout=0.2, class_weight="balanced",
-                  init="he_uniform", rho=0.8, dtype="float64").fit(X, y)
+    model = small(
+        MLPClassifier,
+        solver="rmsprop",
+        dropout=0.2,
+        class_weight="balanced",
+        init="he_uniform",
+        rho=0.8,
+        dtype="float64",
+    ).fit(X, y)
     converted = model.to_sklearn()
     assert converted.solver == "adam"  # scikit-learn has no RMSProp
     assert not set(SKNN_ONLY) & set(converted.get_params())
@@ -189,8 +210,9 @@ def test_to_sklearn_copies_the_weights(digits):
     X, y = digits
     model = small(MLPClassifier).fit(X, y)
     converted = model.to_sklearn()
-    for ours, theirs in zip(model.coefs_ + model.intercepts_,
-                            converted.coefs_ + converted.intercepts_, strict=True):
+    for ours, theirs in zip(
+        model.coefs_ + model.intercepts_, converted.coefs_ + converted.intercepts_, strict=True
+    ):
         assert type(theirs) is np.ndarray
         assert not np.shares_memory(ours, theirs)
     before = model.predict_proba(X)
@@ -226,8 +248,7 @@ def test_float32_models(regression):
     model = small(MLPRegressor, dtype="float32").fit(X, y)
     converted = model.to_sklearn()
     assert converted.coefs_[0].dtype == np.float32
-    np.testing.assert_allclose(converted.predict(X32), model.predict(X32), rtol=1e-5,
-                               atol=1e-6)
+    np.testing.assert_allclose(converted.predict(X32), model.predict(X32), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(converted.predict(X), model.predict(X), rtol=1e-4, atol=1e-5)
 
 
@@ -279,10 +300,17 @@ def test_from_sklearn_refuses_other_estimators(digits):
 
 
 # --------------------------------------------------------------- from_sklearn
-@pytest.mark.parametrize("params", [
-    {}, {"solver": "sgd", "learning_rate": "adaptive"}, {"solver": "lbfgs"},
-    {"early_stopping": True}, {"activation": "logistic"},
-], ids=str)
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"solver": "sgd", "learning_rate": "adaptive"},
+        {"solver": "lbfgs"},
+        {"early_stopping": True},
+        {"activation": "logistic"},
+    ],
+    ids=str,
+)
 def test_from_sklearn_classifier(digits, binary, params):
     for X, y in (digits, binary):
         reference = small(sk.MLPClassifier, **params).fit(X, y)
@@ -290,11 +318,20 @@ def test_from_sklearn_classifier(digits, binary, params):
         assert type(model) is MLPClassifier
         check_is_fitted(model)
         assert_same_classifier(model, reference, X)
-        expected = {**reference.get_params(),
-                    **{k: v for k, v in MLPClassifier().get_params().items() if k in SKNN_ONLY}}
+        expected = {
+            **reference.get_params(),
+            **{k: v for k, v in MLPClassifier().get_params().items() if k in SKNN_ONLY},
+        }
         assert model.get_params() == expected
-        for name in ("n_iter_", "t_", "loss_", "n_layers_", "n_outputs_", "out_activation_",
-                     "n_features_in_"):
+        for name in (
+            "n_iter_",
+            "t_",
+            "loss_",
+            "n_layers_",
+            "n_outputs_",
+            "out_activation_",
+            "n_features_in_",
+        ):
             assert getattr(model, name) == getattr(reference, name), name
         np.testing.assert_array_equal(model.classes_, reference.classes_)
         model.summary()

@@ -91,8 +91,16 @@ def test_load_fashion_mnist_names_the_ten_classes_and_describes_itself(tmp_path)
     data = load_fashion_mnist(data_dir=tmp_path)
 
     assert list(data.target_names) == [
-        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-        "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+        "T-shirt/top",
+        "Trouser",
+        "Pullover",
+        "Dress",
+        "Coat",
+        "Sandal",
+        "Shirt",
+        "Sneaker",
+        "Bag",
+        "Ankle boot",
     ]
     assert list(FASHION_MNIST_CLASSES) == list(data.target_names)
     assert "Fashion-MNIST" in data.DESCR

@@ -17,8 +17,9 @@ SETTINGS = {
     "sgd, nesterov": dict(solver="sgd", learning_rate_init=0.05),
     "dropout": dict(solver="adam", dropout=0.3),
     "early stopping": dict(solver="adam", early_stopping=True, n_iter_no_change=3),
-    "dropout and early stopping": dict(solver="rmsprop", dropout=[0.2, 0.1],
-                                       hidden_layer_sizes=(24, 16), early_stopping=True),
+    "dropout and early stopping": dict(
+        solver="rmsprop", dropout=[0.2, 0.1], hidden_layer_sizes=(24, 16), early_stopping=True
+    ),
     "lbfgs": dict(solver="lbfgs"),
     "float32": dict(solver="adam", dtype="float32"),
 }

@@ -43,8 +43,15 @@ def test_unstratifiable_split_falls_back_to_random():
 
 def test_adaptive_learning_rate_works_with_adam(capsys):
     X, y = make_classification(n_samples=200, random_state=0)
-    params = dict(solver="adam", learning_rate="adaptive", n_iter_no_change=2,
-                  tol=0.5, max_iter=30, verbose=True, random_state=0)
+    params = dict(
+        solver="adam",
+        learning_rate="adaptive",
+        n_iter_no_change=2,
+        tol=0.5,
+        max_iter=30,
+        verbose=True,
+        random_state=0,
+    )
     sknn_model = MLPClassifier(**params).fit(X, y)
     assert "Setting learning rate to" in capsys.readouterr().out
     reference = sk.MLPClassifier(**params).fit(X, y)
@@ -59,8 +66,9 @@ def test_regressor_partial_fit_is_unavailable_with_lbfgs():
 
 def test_multi_output_squared_error_is_the_loss_lbfgs_minimises():
     X, Y = make_regression(n_samples=80, n_features=4, n_targets=3, random_state=0)
-    model = MLPRegressor(solver="lbfgs", hidden_layer_sizes=(6,), alpha=0.01,
-                         max_iter=50, random_state=0).fit(X, Y / 100)
+    model = MLPRegressor(
+        solver="lbfgs", hidden_layer_sizes=(6,), alpha=0.01, max_iter=50, random_state=0
+    ).fit(X, Y / 100)
     residual = Y / 100 - model.predict(X)
     penalty = sum((c**2).sum() for c in model.coefs_)
     expected = 0.5 * (residual**2).sum(axis=1).mean() + 0.5 * 0.01 * penalty / 80
@@ -145,8 +153,9 @@ def test_divergence_stops_at_the_diverging_epoch_where_scikit_learn_runs_on_to_n
 
 def test_divergence_under_early_stopping_ends_with_the_same_best_weights():
     X, y = diverging_data()
-    params = dict(solver="sgd", learning_rate_init=0.5, max_iter=50, random_state=0,
-                  early_stopping=True)
+    params = dict(
+        solver="sgd", learning_rate_init=0.5, max_iter=50, random_state=0, early_stopping=True
+    )
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         reference = sk.MLPRegressor(**params).fit(X, y)
@@ -166,9 +175,12 @@ def test_a_fit_diverging_in_its_first_epoch_raises_its_own_message():
 
 def test_a_failed_fit_leaves_the_model_as_it_was_where_scikit_learns_keeps_nan_weights():
     X, y = diverging_data()
-    models = [module.MLPRegressor(solver="sgd", learning_rate_init=1e-9, max_iter=2,
-                                  random_state=0, warm_start=True).fit(X / 1e3, y / 1e3)
-              for module in (sk, sknn)]
+    models = [
+        module.MLPRegressor(
+            solver="sgd", learning_rate_init=1e-9, max_iter=2, random_state=0, warm_start=True
+        ).fit(X / 1e3, y / 1e3)
+        for module in (sk, sknn)
+    ]
     reference, model = (model.set_params(learning_rate_init=1e6, max_iter=3) for model in models)
     before = model.predict(X / 1e3)
     with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -230,11 +242,19 @@ def test_lbfgs_departs_from_scikit_learn_no_more_than_scikit_learn_from_itself()
 
     gaps = {}
     for max_iter in (20, 100):
-        params = dict(solver="lbfgs", hidden_layer_sizes=(20,), max_iter=max_iter, tol=0,
-                      max_fun=10**6, random_state=0)
+        params = dict(
+            solver="lbfgs",
+            hidden_layer_sizes=(20,),
+            max_iter=max_iter,
+            tol=0,
+            max_fun=10**6,
+            random_state=0,
+        )
         reference = sk.MLPRegressor(**params).fit(X, y)
-        gaps[max_iter] = (largest_weight_gap(reference, sk.MLPRegressor(**params).fit(X_ulp, y)),
-                          largest_weight_gap(reference, MLPRegressor(**params).fit(X, y)))
+        gaps[max_iter] = (
+            largest_weight_gap(reference, sk.MLPRegressor(**params).fit(X_ulp, y)),
+            largest_weight_gap(reference, MLPRegressor(**params).fit(X, y)),
+        )
     itself, ours = gaps[20]
     assert itself < 1e-12 and ours < 1e-12  # at first, rounding only
     itself, ours = gaps[100]
@@ -285,8 +305,10 @@ def test_sknn_adds_parameters_and_keeps_scikit_learns_with_their_defaults():
     for name, extra in (("MLPClassifier", {"class_weight"}), ("MLPRegressor", set())):
         ours, theirs = getattr(sknn, name)().get_params(), getattr(sk, name)().get_params()
         assert {key: ours[key] for key in theirs} == theirs
-        assert set(ours) - set(theirs) == {"rho", "init", "scoring", "dropout", "dtype",
-                                           "device"} | extra
+        assert (
+            set(ours) - set(theirs)
+            == {"rho", "init", "scoring", "dropout", "dtype", "device"} | extra
+        )
 
 
 def test_every_difference_names_tests_that_exist():
@@ -316,6 +338,9 @@ def test_every_difference_names_tests_that_exist():
             path = root / "tests" / module
             assert path.exists(), f"({letter}): {module}"
             if test:
-                functions = {node.name for node in ast.walk(ast.parse(path.read_text()))
-                             if isinstance(node, ast.FunctionDef)}
+                functions = {
+                    node.name
+                    for node in ast.walk(ast.parse(path.read_text()))
+                    if isinstance(node, ast.FunctionDef)
+                }
                 assert test in functions, f"({letter}): {module}::{test}"

@@ -195,9 +195,13 @@ def test_importing_sknn_does_not_import_matplotlib():
     assert result.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize("scoring, name", [
-    (None, "accuracy"), ("balanced_accuracy", "balanced_accuracy"),
-])
+@pytest.mark.parametrize(
+    "scoring, name",
+    [
+        (None, "accuracy"),
+        ("balanced_accuracy", "balanced_accuracy"),
+    ],
+)
 def test_score_axis_is_named_after_the_scoring(digits, scoring, name):
     X, y = digits
     model = MLPClassifier((8,), early_stopping=True, scoring=scoring, max_iter=3).fit(X, y)
@@ -207,12 +211,14 @@ def test_score_axis_is_named_after_the_scoring(digits, scoring, name):
 
 def test_scoring_loss_draws_the_validation_loss_once_on_one_axis(digits):
     """With scoring='loss' the score is minus the validation loss: one curve, one axis."""
-    model = MLPClassifier((8,), early_stopping=True, scoring="loss", max_iter=15,
-                          random_state=0).fit(*digits)
+    model = MLPClassifier(
+        (8,), early_stopping=True, scoring="loss", max_iter=15, random_state=0
+    ).fit(*digits)
     display = TrainingCurveDisplay.from_estimator(model)
     assert display.ax_score_ is None and display.line_validation_score_ is None
-    np.testing.assert_allclose(display.line_validation_loss_.get_ydata(),
-                               model.validation_loss_curve_)
+    np.testing.assert_allclose(
+        display.line_validation_loss_.get_ydata(), model.validation_loss_curve_
+    )
     assert display.best_epoch_ == np.argmin(model.validation_loss_curve_) + 1
     assert display.best_epoch_ == np.argmax(model.validation_scores_) + 1
     labels = [text.get_text() for text in display.ax_.get_legend().get_texts()]
@@ -224,8 +230,12 @@ def points_under_the_legend(display):
     the legend's box covers."""
     display.figure_.canvas.draw()
     box = (display.ax_score_ or display.ax_).get_legend().get_window_extent()
-    lines = [display.line_loss_, display.line_validation_loss_, display.line_validation_score_,
-             display.line_best_epoch_]
+    lines = [
+        display.line_loss_,
+        display.line_validation_loss_,
+        display.line_validation_score_,
+        display.line_best_epoch_,
+    ]
     covered = 0
     for line in [line for line in lines if line is not None]:
         xy = line.get_transform().transform(np.c_[line.get_xdata(), line.get_ydata()])
@@ -240,8 +250,9 @@ def points_under_the_legend(display):
 def test_the_legend_covers_no_curve(digits, random_state, max_iter, scoring):
     """On twin axes, "best" alone would only avoid the score curve (the twin
     axes' own line) and often sat on the losses."""
-    model = MLPClassifier((16,), early_stopping=True, scoring=scoring, max_iter=max_iter,
-                          random_state=random_state).fit(*digits)
+    model = MLPClassifier(
+        (16,), early_stopping=True, scoring=scoring, max_iter=max_iter, random_state=random_state
+    ).fit(*digits)
     display = TrainingCurveDisplay.from_estimator(model, title="Digits")
     assert points_under_the_legend(display) == 0
 

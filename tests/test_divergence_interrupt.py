@@ -22,8 +22,7 @@ def unscaled():
 
 
 def diverging(**params):
-    return MLPRegressor(solver="sgd", learning_rate_init=0.5, max_iter=50, random_state=0,
-                        **params)
+    return MLPRegressor(solver="sgd", learning_rate_init=0.5, max_iter=50, random_state=0, **params)
 
 
 def test_divergence_keeps_the_last_finite_weights_and_warns(unscaled):
@@ -104,8 +103,9 @@ def test_ctrl_c_stops_after_the_current_batch_with_a_usable_model(iris, monkeypa
 def test_ctrl_c_under_early_stopping_restores_the_best_weights(iris, monkeypatch):
     X, y = iris
     PressCtrlC(monkeypatch, at_batches=[60])
-    model = MLPClassifier(hidden_layer_sizes=(8,), batch_size=20, max_iter=100, random_state=0,
-                          early_stopping=True)
+    model = MLPClassifier(
+        hidden_layer_sizes=(8,), batch_size=20, max_iter=100, random_state=0, early_stopping=True
+    )
     with pytest.warns(UserWarning, match="interrupted"):
         model.fit(X, y)
     assert model.n_iter_ == len(model.validation_scores_) > 0
@@ -115,8 +115,9 @@ def test_ctrl_c_under_early_stopping_restores_the_best_weights(iris, monkeypatch
 
 def test_second_ctrl_c_aborts_and_leaves_the_model_as_it_was(iris, monkeypatch):
     X, y = iris
-    model = MLPClassifier(hidden_layer_sizes=(8,), batch_size=20, max_iter=5, random_state=0,
-                          warm_start=True).fit(X, y)
+    model = MLPClassifier(
+        hidden_layer_sizes=(8,), batch_size=20, max_iter=5, random_state=0, warm_start=True
+    ).fit(X, y)
     before = model.predict_proba(X)
     PressCtrlC(monkeypatch, at_batches=[3], presses=2)  # again before the batch ends
     with pytest.raises(KeyboardInterrupt):
@@ -133,8 +134,9 @@ def test_a_custom_sigint_handler_is_left_alone(iris, monkeypatch):
         PressCtrlC(monkeypatch, at_batches=[2])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            model = MLPClassifier(hidden_layer_sizes=(8,), batch_size=20, max_iter=3,
-                                  random_state=0).fit(X, y)
+            model = MLPClassifier(
+                hidden_layer_sizes=(8,), batch_size=20, max_iter=3, random_state=0
+            ).fit(X, y)
         assert seen == [signal.SIGINT] and model.n_iter_ == 3
     finally:
         signal.signal(signal.SIGINT, previous)

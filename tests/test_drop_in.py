@@ -37,29 +37,42 @@ def fitted_pair(name, dtype, y_dtype, weights, **params):
     sample_weight = None if weights is None else np.ones(len(y), dtype=weights)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return [getattr(module, name)(max_iter=3, random_state=0, **params)
-                .fit(X, y, sample_weight=sample_weight) for module in (sk, sknn)]
+        return [
+            getattr(module, name)(max_iter=3, random_state=0, **params).fit(
+                X, y, sample_weight=sample_weight
+            )
+            for module in (sk, sknn)
+        ]
 
 
 @pytest.mark.parametrize("name", ["MLPClassifier", "MLPRegressor"])
-@pytest.mark.parametrize("solver, early_stopping", [
-    ("adam", False), ("sgd", True), ("lbfgs", False),
-])
-@pytest.mark.parametrize("dtype, y_dtype, weights", [
-    (np.float64, np.float64, None),
-    (np.float32, np.float32, None),
-    (np.float32, np.float32, np.float64),
-    (np.float32, np.float64, None),
-    (np.float32, np.float32, np.float32),
-])
+@pytest.mark.parametrize(
+    "solver, early_stopping",
+    [
+        ("adam", False),
+        ("sgd", True),
+        ("lbfgs", False),
+    ],
+)
+@pytest.mark.parametrize(
+    "dtype, y_dtype, weights",
+    [
+        (np.float64, np.float64, None),
+        (np.float32, np.float32, None),
+        (np.float32, np.float32, np.float64),
+        (np.float32, np.float64, None),
+        (np.float32, np.float32, np.float32),
+    ],
+)
 def test_recorded_losses_and_scores_have_scikit_learns_types(
     name, solver, early_stopping, dtype, y_dtype, weights
 ):
     """np.float64 for float64 fits; np.float32 where scikit-learn's arithmetic
     stays in float32 (a regressor on float32 X, y and weights); Python floats
     for the scores (scikit-learn's metrics return them)."""
-    reference, model = fitted_pair(name, dtype, y_dtype, weights, solver=solver,
-                                   early_stopping=early_stopping)
+    reference, model = fitted_pair(
+        name, dtype, y_dtype, weights, solver=solver, early_stopping=early_stopping
+    )
     expected, got = types_of(reference), types_of(model)
     if solver == "lbfgs":  # scikit-learn records no curve for L-BFGS (difference g)
         expected = {key: expected[key] for key in ("loss_", "best_validation_score_")}

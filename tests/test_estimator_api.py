@@ -163,12 +163,23 @@ def test_partial_fit_with_only_some_classes_keeps_all_outputs(iris):
     assert model.predict_proba(X).shape == (150, 3)
 
 
-@pytest.mark.parametrize("params", [
-    dict(activation="softsign"), dict(solver="newton"), dict(alpha=-1.0),
-    dict(learning_rate="cyclic"), dict(momentum=1.5), dict(max_iter=0),
-    dict(validation_fraction=1.0), dict(beta_1=1.0), dict(epsilon=0.0),
-    dict(n_iter_no_change=0), dict(batch_size=0), dict(hidden_layer_sizes=0),
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(activation="softsign"),
+        dict(solver="newton"),
+        dict(alpha=-1.0),
+        dict(learning_rate="cyclic"),
+        dict(momentum=1.5),
+        dict(max_iter=0),
+        dict(validation_fraction=1.0),
+        dict(beta_1=1.0),
+        dict(epsilon=0.0),
+        dict(n_iter_no_change=0),
+        dict(batch_size=0),
+        dict(hidden_layer_sizes=0),
+    ],
+)
 def test_invalid_parameters_raise_invalid_parameter_error(iris, params):
     with pytest.raises(InvalidParameterError):
         MLPClassifier(**params).fit(*iris)
@@ -218,7 +229,9 @@ def test_cross_val_score_of_regressor():
     X, y = make_regression(n_samples=150, n_features=5, noise=1.0, random_state=0)
     scores = cross_val_score(
         make_pipeline(StandardScaler(), MLPRegressor(solver="lbfgs", max_iter=200, random_state=0)),
-        X, y / 100, cv=3,
+        X,
+        y / 100,
+        cv=3,
     )
     assert scores.mean() > 0.9
 

@@ -27,17 +27,21 @@ BUDGET = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
-PARAMETERS = st.fixed_dictionaries({
-    "hidden_layer_sizes": st.sampled_from([(3,), (4, 3), (8,)]),
-    "activation": st.sampled_from(["relu", "tanh", "logistic", "identity", "leaky_relu", "elu"]),
-    "solver": st.sampled_from(["adam", "sgd", "lbfgs", "rmsprop", "adamw"]),
-    "batch_size": st.sampled_from(["auto", 1, 7, 64]),
-    "early_stopping": st.booleans(),
-    "learning_rate_init": st.sampled_from([1e-3, 0.1, 10.0]),
-    "alpha": st.sampled_from([0.0, 1e-4, 1.0]),
-    "dtype": st.sampled_from([None, "float32", "float64"]),
-    "dropout": st.sampled_from([0.0, 0.3]),
-})
+PARAMETERS = st.fixed_dictionaries(
+    {
+        "hidden_layer_sizes": st.sampled_from([(3,), (4, 3), (8,)]),
+        "activation": st.sampled_from(
+            ["relu", "tanh", "logistic", "identity", "leaky_relu", "elu"]
+        ),
+        "solver": st.sampled_from(["adam", "sgd", "lbfgs", "rmsprop", "adamw"]),
+        "batch_size": st.sampled_from(["auto", 1, 7, 64]),
+        "early_stopping": st.booleans(),
+        "learning_rate_init": st.sampled_from([1e-3, 0.1, 10.0]),
+        "alpha": st.sampled_from([0.0, 1e-4, 1.0]),
+        "dtype": st.sampled_from([None, "float32", "float64"]),
+        "dropout": st.sampled_from([0.0, 0.3]),
+    }
+)
 
 
 @st.composite

@@ -47,10 +47,15 @@ def assert_close_models(gpu, cpu, rtol):
         np.testing.assert_allclose(a.get(), b, rtol=rtol, atol=rtol)
 
 
-@pytest.mark.parametrize("params", [
-    dict(solver="adam"), dict(solver="sgd"), dict(solver="lbfgs"),
-    dict(solver="adam", early_stopping=True),
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(solver="adam"),
+        dict(solver="sgd"),
+        dict(solver="lbfgs"),
+        dict(solver="adam", early_stopping=True),
+    ],
+)
 def test_gpu_fits_the_cpu_model_in_float64(digits, params):
     X, y = digits
     cpu = MLPClassifier(hidden_layer_sizes=(32,), max_iter=10, random_state=0, **params).fit(X, y)
@@ -116,8 +121,9 @@ def test_gpu_model_loads_and_predicts_where_there_is_no_gpu(digits, tmp_path):
         print("ok")
     """)
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     assert "ok" in result.stdout
 
@@ -135,7 +141,8 @@ def test_numpy_predictions_leave_no_weight_copies_behind(digits):
     assert pool.used_bytes() <= used
 
 
-@parametrize_with_checks([MLPClassifier(device="cuda", max_iter=50),
-                          MLPRegressor(device="cuda", max_iter=50)])
+@parametrize_with_checks(
+    [MLPClassifier(device="cuda", max_iter=50), MLPRegressor(device="cuda", max_iter=50)]
+)
 def test_check_estimator_on_the_gpu(estimator, check):
     check(estimator)

@@ -65,9 +65,7 @@ def make_problem(output, n_outputs, weighted, seed=0):
     return layout, flat, X, Y, sample_weight
 
 
-def loss_and_gradient(
-    xp, layout, hidden, output, flat, X, Y, sample_weight, alpha, engine=Network
-):
+def loss_and_gradient(xp, layout, hidden, output, flat, X, Y, sample_weight, alpha, engine=Network):
     """sknn's penalised loss (float) and flat gradient (NumPy) in namespace ``xp``."""
     as_xp = (lambda a: a) if xp is npx else xp.asarray
     params = FlatParameters(xp, layout, as_xp(np.array(flat)))
@@ -115,24 +113,16 @@ def test_gradient_matches_finite_differences_of_reported_loss(
     layout, flat, X, Y, sw = make_problem(output, n_outputs, weighted)
 
     def loss_at(point):
-        return loss_and_gradient(
-            npx, layout, hidden, output, point, X, Y, sw, ALPHA, engine
-        )[0]
+        return loss_and_gradient(npx, layout, hidden, output, point, X, Y, sw, ALPHA, engine)[0]
 
-    _, gradient = loss_and_gradient(
-        npx, layout, hidden, output, flat, X, Y, sw, ALPHA, engine
-    )
+    _, gradient = loss_and_gradient(npx, layout, hidden, output, flat, X, Y, sw, ALPHA, engine)
 
-    assert_allclose(
-        gradient, finite_difference_gradient(loss_at, flat), rtol=1e-5, atol=1e-8
-    )
+    assert_allclose(gradient, finite_difference_gradient(loss_at, flat), rtol=1e-5, atol=1e-8)
 
 
 @engines
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
-def test_multi_output_squared_error_gradient_is_exact_gradient_of_reported_loss(
-    weighted, engine
-):
+def test_multi_output_squared_error_gradient_is_exact_gradient_of_reported_loss(weighted, engine):
     # scikit-learn (its issue 8349) reports 0.5 * mean over outputs of the mean
     # squared error but back-propagates the gradient of the *sum* over outputs.
     # sknn reports the sum, so loss and gradient agree.
@@ -142,22 +132,16 @@ def test_multi_output_squared_error_gradient_is_exact_gradient_of_reported_loss(
     summed_over_outputs = 0.5 * np.average(((Y - y_pred) ** 2).sum(axis=1), weights=sw)
 
     def loss_at(point):
-        return loss_and_gradient(
-            npx, layout, "tanh", "identity", point, X, Y, sw, ALPHA, engine
-        )[0]
+        return loss_and_gradient(npx, layout, "tanh", "identity", point, X, Y, sw, ALPHA, engine)[0]
 
     loss, gradient = loss_and_gradient(
         npx, layout, "tanh", "identity", flat, X, Y, sw, ALPHA, engine
     )
 
-    assert loss == pytest.approx(
-        summed_over_outputs + l2_term(layout, flat, sw, ALPHA), rel=1e-13
-    )
+    assert loss == pytest.approx(summed_over_outputs + l2_term(layout, flat, sw, ALPHA), rel=1e-13)
     sklearn_loss = sklearn_base.squared_loss(Y, y_pred, sw)
     assert loss != pytest.approx(sklearn_loss + l2_term(layout, flat, sw, ALPHA))
-    assert_allclose(
-        gradient, finite_difference_gradient(loss_at, flat), rtol=1e-5, atol=1e-8
-    )
+    assert_allclose(gradient, finite_difference_gradient(loss_at, flat), rtol=1e-5, atol=1e-8)
 
 
 @engines
@@ -199,17 +183,13 @@ SKLEARN_LOSSES = [
     ids=[f"{o}-{k}out-{f.__name__}" for o, k, f in SKLEARN_LOSSES],
 )
 @engines
-def test_loss_equals_sklearn_loss_plus_l2_term(
-    output, n_outputs, sklearn_loss, weighted, engine
-):
+def test_loss_equals_sklearn_loss_plus_l2_term(output, n_outputs, sklearn_loss, weighted, engine):
     layout, flat, X, Y, sw = make_problem(output, n_outputs, weighted)
     coefs, intercepts = layout.unpack(np, flat)
     y_pred = reference_forward("relu", output, coefs, intercepts, X)
     expected = sklearn_loss(Y, y_pred, sw) + l2_term(layout, flat, sw, ALPHA)
 
-    loss, _ = loss_and_gradient(
-        npx, layout, "relu", output, flat, X, Y, sw, ALPHA, engine
-    )
+    loss, _ = loss_and_gradient(npx, layout, "relu", output, flat, X, Y, sw, ALPHA, engine)
 
     assert loss == pytest.approx(expected, rel=1e-13)
 
@@ -224,17 +204,13 @@ def test_forward_equals_numpy_reference_forward(hidden, output, n_outputs, engin
 
     y_pred = network.forward(coefs, intercepts, X)
 
-    assert_allclose(
-        y_pred, reference_forward(hidden, output, coefs, intercepts, X), rtol=1e-13
-    )
+    assert_allclose(y_pred, reference_forward(hidden, output, coefs, intercepts, X), rtol=1e-13)
 
 
 @pytest.mark.parametrize("csr", [sp.csr_matrix, sp.csr_array])
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 @pytest.mark.parametrize(("output", "n_outputs"), OUTPUTS, ids=OUTPUT_IDS)
-def test_sparse_csr_input_gives_dense_loss_and_gradient(
-    output, n_outputs, weighted, csr
-):
+def test_sparse_csr_input_gives_dense_loss_and_gradient(output, n_outputs, weighted, csr):
     layout, flat, X, Y, sw = make_problem(output, n_outputs, weighted)
     X[np.abs(X) < 0.7] = 0.0  # about half the entries zero
     X_csr = csr(X)

@@ -15,8 +15,14 @@ import sknn
 
 PACKAGE = Path(sknn.__file__).parent
 # Highest first; a module may import its own layer and the layers after it.
-LAYERS = ["sknn", "sknn._extras", "sknn._estimators", "sknn._fitting", "sknn._engine",
-          "sknn._arrays"]
+LAYERS = [
+    "sknn",
+    "sknn._extras",
+    "sknn._estimators",
+    "sknn._fitting",
+    "sknn._engine",
+    "sknn._arrays",
+]
 # Public modules that belong to a lower layer than the package's surface.
 PUBLIC_IN_LAYER = {"sknn.datasets": "sknn._extras"}  # the loaders import no sknn module
 
@@ -37,8 +43,11 @@ def _imported_modules(name, path):
     """The sknn modules that ``path`` imports (``from a import b`` may name a module b)."""
     if path.suffix == ".pyx":  # Cython: its Python-level imports are plain lines
         lines = [line.strip() for line in path.read_text().splitlines()]
-        code = "\n".join(line for line in lines if line.startswith(("import ", "from "))
-                         and " cimport " not in line)
+        code = "\n".join(
+            line
+            for line in lines
+            if line.startswith(("import ", "from ")) and " cimport " not in line
+        )
     else:
         code = path.read_text()
     found = set()
@@ -86,7 +95,7 @@ def _cycle(edges):
 
     def visit(node):
         if node in visiting:
-            return [*visiting[visiting.index(node):], node]
+            return [*visiting[visiting.index(node) :], node]
         if node in done:
             return None
         visiting.append(node)

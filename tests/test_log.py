@@ -165,11 +165,18 @@ def test_stdout_is_looked_up_at_each_write(capsys, monkeypatch):
     assert replacement.getvalue() == "here\n"
 
 
-@pytest.mark.parametrize("value, shown", [
-    (0.123456789, "0.123457"), (12345.678, "12345.678000"), (0.0, "0.000000"),
-    (3.2e-7, "3.200000e-07"), (-1.3724954829727816e210, "-1.372495e+210"),
-    (float("nan"), "nan"), (float("inf"), "inf"),
-])
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (0.123456789, "0.123457"),
+        (12345.678, "12345.678000"),
+        (0.0, "0.000000"),
+        (3.2e-7, "3.200000e-07"),
+        (-1.3724954829727816e210, "-1.372495e+210"),
+        (float("nan"), "nan"),
+        (float("inf"), "inf"),
+    ],
+)
 def test_values_of_any_size_print_in_a_few_characters(value, shown, capsys):
     TrainingLog(verbose=2, max_iter=5, n_batches=3).epoch_done(
         1, value, seconds=0.1, validation_loss=value, validation_score=value
@@ -191,8 +198,9 @@ def test_a_diverging_fit_logs_short_lines(capsys):
     X, y = make_regression(n_samples=200, n_features=5, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        MLPRegressor(solver="sgd", learning_rate_init=0.5, max_iter=50, random_state=0,
-                     verbose=2).fit(X * 1e3, y * 1e3)
+        MLPRegressor(
+            solver="sgd", learning_rate_init=0.5, max_iter=50, random_state=0, verbose=2
+        ).fit(X * 1e3, y * 1e3)
     lines = capsys.readouterr().out.splitlines()
     assert any("e+" in line for line in lines)
     assert max(len(line) for line in lines) < 120
@@ -210,8 +218,9 @@ def test_scoring_loss_shows_the_validation_loss_once(capsys):
     from sknn import MLPClassifier
 
     X, y = load_digits(return_X_y=True)
-    MLPClassifier((8,), early_stopping=True, scoring="loss", max_iter=3, random_state=0,
-                  verbose=2).fit(X[:300] / 16, y[:300])
+    MLPClassifier(
+        (8,), early_stopping=True, scoring="loss", max_iter=3, random_state=0, verbose=2
+    ).fit(X[:300] / 16, y[:300])
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Iteration")]
     assert len(lines) == 3
     assert all("val_loss: " in line and "val_score" not in line for line in lines)
@@ -219,17 +228,25 @@ def test_scoring_loss_shows_the_validation_loss_once(capsys):
 
 @pytest.mark.parametrize("solver", ["sgd", "adam", "rmsprop", "adamw"])
 def test_the_new_learning_rate_is_printed_as_the_next_line_shows_it(solver, capsys):
-    """"Setting learning rate to X" and the next epoch's "lr: X" are the same X."""
+    """ "Setting learning rate to X" and the next epoch's "lr: X" are the same X."""
     from sklearn.datasets import load_digits
 
     from sknn import MLPClassifier
 
     X, y = load_digits(return_X_y=True)
-    MLPClassifier((8,), solver=solver, learning_rate="adaptive", learning_rate_init=1e-4,
-                  tol=10.0, n_iter_no_change=1, max_iter=8, verbose=2,
-                  random_state=0).fit(X[:300] / 16, y[:300])
+    MLPClassifier(
+        (8,),
+        solver=solver,
+        learning_rate="adaptive",
+        learning_rate_init=1e-4,
+        tol=10.0,
+        n_iter_no_change=1,
+        max_iter=8,
+        verbose=2,
+        random_state=0,
+    ).fit(X[:300] / 16, y[:300])
     lines = capsys.readouterr().out.splitlines()
     announced = [line.rsplit(" ", 1)[1] for line in lines if "Setting learning rate to" in line]
     shown = [line.rsplit("lr: ", 1)[1] for line in lines if " - lr: " in line]
-    assert len(announced) >= 2 and announced[:len(shown)] == shown
+    assert len(announced) >= 2 and announced[: len(shown)] == shown
     assert "8e-07" in announced  # 1e-4 / 5**3: "0.000001" once

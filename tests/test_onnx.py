@@ -98,8 +98,11 @@ def test_every_activation_and_output_runs_in_onnx_runtime(digits, activation, ou
 def test_per_layer_activations_and_dropout(digits):
     X, y = digits
     model = MLPClassifier(
-        hidden_layer_sizes=(16, 12, 8), activation=["gelu", "elu", "softplus"],
-        dropout=[0.3, 0.0, 0.2], max_iter=20, random_state=0,
+        hidden_layer_sizes=(16, 12, 8),
+        activation=["gelu", "elu", "softplus"],
+        dropout=[0.3, 0.0, 0.2],
+        max_iter=20,
+        random_state=0,
     ).fit(X, y)
     for dtype in DTYPES:
         onx = assert_runs_like(model, X, dtype, options={"zipmap": False})
@@ -122,8 +125,7 @@ def test_gelu_is_onnx_gelu_from_opset_20_else_its_tanh_formula(digits, opset, na
     X, y = digits
     model = MLPClassifier((12,), activation="gelu", max_iter=30, random_state=0).fit(X, y)
     for dtype in DTYPES:
-        onx = to_onnx(model, X[:1].astype(dtype), options={"zipmap": False},
-                      target_opset=opset)
+        onx = to_onnx(model, X[:1].astype(dtype), options={"zipmap": False}, target_opset=opset)
         # ONNX Runtime's float64 Gelu is float32-accurate: float64 uses the formula
         assert ("Gelu" in op_types(onx)) is (native and dtype is np.float32)
         assert max(o.version for o in onx.opset_import if o.domain == "") <= opset
@@ -132,10 +134,17 @@ def test_gelu_is_onnx_gelu_from_opset_20_else_its_tanh_formula(digits, opset, na
         np.testing.assert_allclose(probabilities, model.predict_proba(X), atol=ATOL[dtype])
 
 
-@pytest.mark.parametrize("activation, op_type", [
-    ("relu", "Relu"), ("tanh", "Tanh"), ("logistic", "Sigmoid"),
-    ("leaky_relu", "LeakyRelu"), ("elu", "Elu"), ("softplus", "Softplus"),
-])
+@pytest.mark.parametrize(
+    "activation, op_type",
+    [
+        ("relu", "Relu"),
+        ("tanh", "Tanh"),
+        ("logistic", "Sigmoid"),
+        ("leaky_relu", "LeakyRelu"),
+        ("elu", "Elu"),
+        ("softplus", "Softplus"),
+    ],
+)
 def test_float32_models_use_onnx_activation_operators(digits, activation, op_type):
     X, y = digits
     model = MLPClassifier((8,), activation=activation, max_iter=5, random_state=0).fit(X, y)
@@ -162,8 +171,9 @@ def test_labels_of_any_type(digits, kind, zipmap):
     X, y = digits
     y = LABELS[kind](y)
     model = MLPClassifier((10,), max_iter=20, random_state=0).fit(X, y)
-    outputs = run(to_onnx(model, X[:1].astype(np.float32), options={"zipmap": zipmap}),
-                  X.astype(np.float32))
+    outputs = run(
+        to_onnx(model, X[:1].astype(np.float32), options={"zipmap": zipmap}), X.astype(np.float32)
+    )
     expected = model.predict(X)
     if kind == "bool":  # ONNX labels are int64 or strings: booleans come as 0 and 1
         assert outputs[0].dtype == np.int64
@@ -183,8 +193,10 @@ def test_labels_of_any_type(digits, kind, zipmap):
 def test_nocl_gives_class_indices(digits):
     X, y = digits
     model = MLPClassifier((10,), max_iter=20, random_state=0).fit(X, LABELS["str"](y))
-    labels, _ = run(to_onnx(model, X[:1].astype(np.float32),
-                            options={"zipmap": False, "nocl": True}), X.astype(np.float32))
+    labels, _ = run(
+        to_onnx(model, X[:1].astype(np.float32), options={"zipmap": False, "nocl": True}),
+        X.astype(np.float32),
+    )
     np.testing.assert_array_equal(model.classes_[labels], model.predict(X))
 
 
@@ -193,8 +205,9 @@ def test_output_class_labels(digits, kind):
     X, y = digits
     model = MLPClassifier((10,), max_iter=20, random_state=0).fit(X, LABELS[kind](y))
     options = {"zipmap": False, "output_class_labels": True}
-    labels, _, classes = run(to_onnx(model, X[:1].astype(np.float32), options=options),
-                             X.astype(np.float32))
+    labels, _, classes = run(
+        to_onnx(model, X[:1].astype(np.float32), options=options), X.astype(np.float32)
+    )
     np.testing.assert_array_equal(classes, model.classes_)
     np.testing.assert_array_equal(labels, model.predict(X))
 
@@ -203,8 +216,9 @@ def test_output_class_labels_refuses_booleans_clearly(digits):
     X, y = digits
     model = MLPClassifier((10,), max_iter=5, random_state=0).fit(X, y > 4)
     with pytest.raises(ValueError, match="output_class_labels"):
-        to_onnx(model, X[:1].astype(np.float32),
-                options={"zipmap": False, "output_class_labels": True})
+        to_onnx(
+            model, X[:1].astype(np.float32), options={"zipmap": False, "output_class_labels": True}
+        )
 
 
 def test_single_class_classifier(digits):
@@ -218,14 +232,16 @@ def test_single_class_classifier(digits):
 # ------------------------------------------------------------- skl2onnx's API
 def test_convert_sklearn_with_named_inputs_and_double(digits):
     X, y = digits
-    model = MLPRegressor(hidden_layer_sizes=(8,), activation="softplus", max_iter=30,
-                         random_state=0).fit(X, np.c_[y, y % 3])
+    model = MLPRegressor(
+        hidden_layer_sizes=(8,), activation="softplus", max_iter=30, random_state=0
+    ).fit(X, np.c_[y, y % 3])
     for tensor_type, dtype in [(FloatTensorType, np.float32), (DoubleTensorType, np.float64)]:
         onx = convert_sklearn(model, initial_types=[("features", tensor_type([None, 64]))])
         assert onx.graph.input[0].name == "features"
         (predictions,) = run(onx, X.astype(dtype))
-        np.testing.assert_allclose(predictions, model.predict(X), atol=ATOL[dtype],
-                                   rtol=ATOL[dtype])
+        np.testing.assert_allclose(
+            predictions, model.predict(X), atol=ATOL[dtype], rtol=ATOL[dtype]
+        )
 
 
 def test_pipeline_with_an_sknn_model(digits):
@@ -267,6 +283,7 @@ def test_import_sknn_imports_no_onnx_tooling():
         "print(sorted(m for m in ('skl2onnx', 'onnx', 'onnxruntime', 'IPython', 'sknn.accel') "
         "if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"

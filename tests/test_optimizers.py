@@ -29,9 +29,7 @@ def weights_and_gradients(n_steps, size=11, seed=0):
     return w0, grads
 
 
-def sgd(
-    xp, params, schedule="constant", momentum=0.0, nesterov=False, lr=LR, power_t=0.5
-):
+def sgd(xp, params, schedule="constant", momentum=0.0, nesterov=False, lr=LR, power_t=0.5):
     return SGD(xp, params, lr, schedule, momentum, nesterov, power_t)
 
 
@@ -357,8 +355,11 @@ def test_adam_steps_equal_sklearn_adam_optimizer():
 def float32_sklearn_problem(n_steps):
     """``sklearn_problem`` in float32 (the arrays of a float32 fit)."""
     layout, params, grads = sklearn_problem(n_steps)
-    return (layout, [p.astype(np.float32) for p in params],
-            [[g.astype(np.float32) for g in step] for step in grads])
+    return (
+        layout,
+        [p.astype(np.float32) for p in params],
+        [[g.astype(np.float32) for g in step] for step in grads],
+    )
 
 
 @pytest.mark.parametrize("xp", [npx, array_api_strict], ids=["compiled", "portable"])
@@ -385,8 +386,9 @@ def test_float32_sgd_steps_have_the_bits_of_sklearn_sgd_optimizer(xp, momentum, 
     layout, params, grads = float32_sklearn_problem(n_steps=4)
     flat = xp.asarray(as_flat(layout, params).astype(np.float32))
     ours = SGD(xp, flat, 0.1, schedule, momentum, nesterov, 0.3)
-    theirs = SGDOptimizer(params, 0.1, lr_schedule=schedule, momentum=momentum,
-                          nesterov=nesterov, power_t=0.3)
+    theirs = SGDOptimizer(
+        params, 0.1, lr_schedule=schedule, momentum=momentum, nesterov=nesterov, power_t=0.3
+    )
 
     for step, g in enumerate(grads):
         ours.update(flat, xp.asarray(as_flat(layout, g).astype(np.float32)))

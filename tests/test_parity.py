@@ -45,8 +45,9 @@ def fit_both(name, X, y, **params):
 
 def assert_same_network(reference, ours, rtol):
     assert ours.n_iter_ == reference.n_iter_
-    for mine, theirs in zip(ours.coefs_ + ours.intercepts_,
-                            reference.coefs_ + reference.intercepts_, strict=True):
+    for mine, theirs in zip(
+        ours.coefs_ + ours.intercepts_, reference.coefs_ + reference.intercepts_, strict=True
+    ):
         if rtol == IDENTICAL:
             np.testing.assert_array_equal(mine, theirs)
         else:
@@ -56,8 +57,13 @@ def assert_same_network(reference, ours, rtol):
 @pytest.mark.parametrize("nesterov", [True, False])
 def test_sgd_with_momentum_matches_sklearn(digits, nesterov):
     reference, ours = fit_both(
-        "MLPClassifier", *digits, solver="sgd", hidden_layer_sizes=(20,),
-        nesterovs_momentum=nesterov, learning_rate_init=0.05, max_iter=30,
+        "MLPClassifier",
+        *digits,
+        solver="sgd",
+        hidden_layer_sizes=(20,),
+        nesterovs_momentum=nesterov,
+        learning_rate_init=0.05,
+        max_iter=30,
         random_state=0,
     )
     assert_same_network(reference, ours, IDENTICAL)
@@ -67,9 +73,16 @@ def test_sgd_with_momentum_matches_sklearn(digits, nesterov):
 @pytest.mark.parametrize("schedule", ["invscaling", "adaptive"])
 def test_sgd_learning_rate_schedules_match_sklearn(digits, schedule):
     reference, ours = fit_both(
-        "MLPClassifier", *digits, solver="sgd", learning_rate=schedule,
-        hidden_layer_sizes=(15,), learning_rate_init=0.2, max_iter=40,
-        n_iter_no_change=2, tol=1e-2, random_state=1,
+        "MLPClassifier",
+        *digits,
+        solver="sgd",
+        learning_rate=schedule,
+        hidden_layer_sizes=(15,),
+        learning_rate_init=0.2,
+        max_iter=40,
+        n_iter_no_change=2,
+        tol=1e-2,
+        random_state=1,
     )
     assert_same_network(reference, ours, IDENTICAL)
 
@@ -77,16 +90,25 @@ def test_sgd_learning_rate_schedules_match_sklearn(digits, schedule):
 @pytest.mark.parametrize("activation", ["relu", "tanh", "logistic", "identity"])
 def test_adam_matches_sklearn_for_every_activation(digits, activation):
     reference, ours = fit_both(
-        "MLPClassifier", *digits, solver="adam", activation=activation,
-        hidden_layer_sizes=(16, 8), max_iter=25, random_state=3,
+        "MLPClassifier",
+        *digits,
+        solver="adam",
+        activation=activation,
+        hidden_layer_sizes=(16, 8),
+        max_iter=25,
+        random_state=3,
     )
     assert_same_network(reference, ours, STOCHASTIC_RTOL if activation == "logistic" else IDENTICAL)
 
 
 def test_adam_converges_at_the_same_epoch_as_sklearn(binary):
     reference, ours = fit_both(
-        "MLPClassifier", *binary, hidden_layer_sizes=(10,), max_iter=500,
-        tol=1e-3, random_state=0,
+        "MLPClassifier",
+        *binary,
+        hidden_layer_sizes=(10,),
+        max_iter=500,
+        tol=1e-3,
+        random_state=0,
     )
     assert reference.n_iter_ < 500  # stopped on the loss plateau, not at max_iter
     assert_same_network(reference, ours, STOCHASTIC_RTOL)
@@ -106,8 +128,13 @@ def test_sample_weight_matches_sklearn(digits):
 
 def test_binary_early_stopping_matches_sklearn(binary):
     reference, ours = fit_both(
-        "MLPClassifier", *binary, hidden_layer_sizes=(10,), early_stopping=True,
-        max_iter=300, n_iter_no_change=5, random_state=0,
+        "MLPClassifier",
+        *binary,
+        hidden_layer_sizes=(10,),
+        early_stopping=True,
+        max_iter=300,
+        n_iter_no_change=5,
+        random_state=0,
     )
     assert reference.n_iter_ < 300
     assert_same_network(reference, ours, IDENTICAL)
@@ -118,16 +145,26 @@ def test_binary_early_stopping_matches_sklearn(binary):
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
 def test_regression_matches_sklearn(regression, solver):
     reference, ours = fit_both(
-        "MLPRegressor", *regression, solver=solver, hidden_layer_sizes=(12, 6),
-        learning_rate_init=0.01, max_iter=40, random_state=0,
+        "MLPRegressor",
+        *regression,
+        solver=solver,
+        hidden_layer_sizes=(12, 6),
+        learning_rate_init=0.01,
+        max_iter=40,
+        random_state=0,
     )
     assert_same_network(reference, ours, IDENTICAL)
 
 
 def test_regression_early_stopping_matches_sklearn(regression):
     reference, ours = fit_both(
-        "MLPRegressor", *regression, hidden_layer_sizes=(12,), early_stopping=True,
-        learning_rate_init=0.01, max_iter=200, random_state=0,
+        "MLPRegressor",
+        *regression,
+        hidden_layer_sizes=(12,),
+        early_stopping=True,
+        learning_rate_init=0.01,
+        max_iter=200,
+        random_state=0,
     )
     assert_same_network(reference, ours, IDENTICAL)
 
@@ -136,8 +173,13 @@ def test_poisson_regression_matches_sklearn(regression):
     X, _ = regression
     counts = np.random.RandomState(0).poisson(np.exp(0.3 * X[:, 0]))
     reference, ours = fit_both(
-        "MLPRegressor", X, counts, loss="poisson", hidden_layer_sizes=(8,),
-        max_iter=30, random_state=0,
+        "MLPRegressor",
+        X,
+        counts,
+        loss="poisson",
+        hidden_layer_sizes=(8,),
+        max_iter=30,
+        random_state=0,
     )
     assert_same_network(reference, ours, IDENTICAL)
 
@@ -155,7 +197,11 @@ def test_multilabel_matches_sklearn():
 def test_sparse_input_matches_sklearn(digits, container):
     X, y = digits
     reference, ours = fit_both(
-        "MLPClassifier", container(X), y, hidden_layer_sizes=(10,), max_iter=10,
+        "MLPClassifier",
+        container(X),
+        y,
+        hidden_layer_sizes=(10,),
+        max_iter=10,
         random_state=0,
     )
     rtol = IDENTICAL if container is sp.csr_matrix else STOCHASTIC_RTOL

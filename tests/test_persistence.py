@@ -50,8 +50,11 @@ def _models():
         "adam": (MLPClassifier(**small), X, y),
         "sgd, early stopping": (MLPClassifier(solver="sgd", early_stopping=True, **small), X, y),
         "rmsprop, dropout": (MLPClassifier(solver="rmsprop", dropout=0.2, **small), X, y),
-        "adamw, binary strings": (MLPClassifier(solver="adamw", **small), X,
-                                  np.where(y == 0, "setosa", "other")),
+        "adamw, binary strings": (
+            MLPClassifier(solver="adamw", **small),
+            X,
+            np.where(y == 0, "setosa", "other"),
+        ),
         "lbfgs": (MLPClassifier(solver="lbfgs", **small), X, y),
         "multilabel": (MLPClassifier(**small), X_ml, y_ml),
         "regressor, float32": (MLPRegressor(dtype="float32", **small), X_r, y_r / 100),
@@ -96,7 +99,8 @@ def test_pickles_name_the_public_path(Estimator):
     X, y = load_iris(return_X_y=True)
     model = Estimator(hidden_layer_sizes=(4,), max_iter=2).fit(X, y)
     modules = [
-        arg for _, arg, _ in pickletools.genops(pickle.dumps(model))
+        arg
+        for _, arg, _ in pickletools.genops(pickle.dumps(model))
         if isinstance(arg, str) and arg.startswith("sknn")
     ]
     assert modules == ["sknn"]  # then the class name, "MLPClassifier" or "MLPRegressor"

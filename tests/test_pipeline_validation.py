@@ -23,16 +23,16 @@ UNTRANSFORMED = "X_val reached MLPClassifier, the last step of a Pipeline, untra
 @pytest.fixture(scope="module")
 def digits():
     X, y = load_digits(return_X_y=True)
-    X_train, X_val, y_train, y_val = train_test_split(X[:900], y[:900], stratify=y[:900],
-                                                      random_state=0)
+    X_train, X_val, y_train, y_val = train_test_split(
+        X[:900], y[:900], stratify=y[:900], random_state=0
+    )
     return X_train, y_train, X_val, y_val
 
 
 def mlp(**params):
-    return MLPClassifier(hidden_layer_sizes=(32,), early_stopping=True, max_iter=15,
-                         random_state=0, **params)
-
-
+    return MLPClassifier(
+        hidden_layer_sizes=(32,), early_stopping=True, max_iter=15, random_state=0, **params
+    )
 
 
 def test_routed_validation_set_is_transformed_like_x(digits):
@@ -54,8 +54,11 @@ def test_routed_validation_set_is_transformed_like_x(digits):
 def test_make_pipeline_takes_transform_input_too(digits):
     X, y, X_val, y_val = digits
     with sklearn.config_context(enable_metadata_routing=True):
-        pipeline = make_pipeline(StandardScaler(), mlp().set_fit_request(X_val=True, y_val=True),
-                                 transform_input=["X_val"])
+        pipeline = make_pipeline(
+            StandardScaler(),
+            mlp().set_fit_request(X_val=True, y_val=True),
+            transform_input=["X_val"],
+        )
         pipeline.fit(X, y, X_val=X_val, y_val=y_val)
     assert pipeline[-1].best_validation_score_ == pipeline.score(X_val, y_val)
 
@@ -83,12 +86,18 @@ def test_routed_without_transform_input_warns(digits):
 def test_cross_validation_with_step_x_val_warns(digits):
     X, y, X_val, y_val = digits
     with pytest.warns(UserWarning, match=UNTRANSFORMED):
-        cross_val_score(make_pipeline(StandardScaler(), mlp()), X, y, cv=2,
-                        params={"mlpclassifier__X_val": X_val, "mlpclassifier__y_val": y_val})
+        cross_val_score(
+            make_pipeline(StandardScaler(), mlp()),
+            X,
+            y,
+            cv=2,
+            params={"mlpclassifier__X_val": X_val, "mlpclassifier__y_val": y_val},
+        )
 
 
-@pytest.mark.parametrize("case", ["pre-transformed", "passthrough", "no pipeline",
-                                  "identity step", "sparse"])
+@pytest.mark.parametrize(
+    "case", ["pre-transformed", "passthrough", "no pipeline", "identity step", "sparse"]
+)
 def test_no_warning_where_x_val_is_right(digits, case):
     X, y, X_val, y_val = digits
     with warnings.catch_warnings():
@@ -96,19 +105,25 @@ def test_no_warning_where_x_val_is_right(digits, case):
         if case == "pre-transformed":  # scaled by the user, like the pipeline scales X
             scaled = StandardScaler().fit(X).transform(X_val)
             make_pipeline(StandardScaler(), mlp()).fit(
-                X, y, mlpclassifier__X_val=scaled, mlpclassifier__y_val=y_val)
+                X, y, mlpclassifier__X_val=scaled, mlpclassifier__y_val=y_val
+            )
         elif case == "passthrough":
             Pipeline([("nothing", "passthrough"), ("mlp", mlp())]).fit(
-                X, y, mlp__X_val=X_val, mlp__y_val=y_val)
+                X, y, mlp__X_val=X_val, mlp__y_val=y_val
+            )
         elif case == "no pipeline":  # a validation set on another scale, outside pipelines
             mlp().fit(StandardScaler().fit_transform(X), y, X_val=X_val, y_val=y_val)
         elif case == "identity step":
             make_pipeline(FunctionTransformer(), mlp()).fit(
-                X, y, mlpclassifier__X_val=X_val, mlpclassifier__y_val=y_val)
+                X, y, mlpclassifier__X_val=X_val, mlpclassifier__y_val=y_val
+            )
         else:
             make_pipeline(StandardScaler(with_mean=False), mlp()).fit(
-                sp.csr_matrix(X), y, mlpclassifier__X_val=sp.csr_matrix(X_val),
-                mlpclassifier__y_val=y_val)
+                sp.csr_matrix(X),
+                y,
+                mlpclassifier__X_val=sp.csr_matrix(X_val),
+                mlpclassifier__y_val=y_val,
+            )
 
 
 def test_step_x_val_with_other_features_says_why(digits):
@@ -120,7 +135,8 @@ def test_step_x_val_with_other_features_says_why(digits):
 
 def test_regressor_is_checked_too(digits):
     X, y, X_val, y_val = digits
-    pipeline = make_pipeline(StandardScaler(), MLPRegressor(early_stopping=True, max_iter=5,
-                                                            random_state=0))
+    pipeline = make_pipeline(
+        StandardScaler(), MLPRegressor(early_stopping=True, max_iter=5, random_state=0)
+    )
     with pytest.warns(UserWarning, match="X_val reached MLPRegressor"):
         pipeline.fit(X, y, mlpregressor__X_val=X_val, mlpregressor__y_val=y_val)

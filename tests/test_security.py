@@ -14,8 +14,18 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "sknn"
 SOURCES = sorted(p for p in PACKAGE.rglob("*.py")) + sorted(PACKAGE.rglob("*.pyx"))
 
-FORBIDDEN_MODULES = {"pickle", "marshal", "shelve", "urllib", "http", "socket", "requests",
-                     "subprocess", "ftplib", "joblib"}
+FORBIDDEN_MODULES = {
+    "pickle",
+    "marshal",
+    "shelve",
+    "urllib",
+    "http",
+    "socket",
+    "requests",
+    "subprocess",
+    "ftplib",
+    "joblib",
+}
 FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__"}
 
 
@@ -51,8 +61,13 @@ def test_cython_sources_import_nothing_unsafe():
 def test_the_check_sees_the_whole_package():
     names = {p.relative_to(PACKAGE).as_posix() for p in SOURCES}
     every_layer = {
-        "datasets.py", "accel/_install.py", "_extras/_cli.py", "_estimators/_classifier.py",
-        "_fitting/_fit_data.py", "_engine/_network.py", "_engine/_cpu/_dense.pyx",
+        "datasets.py",
+        "accel/_install.py",
+        "_extras/_cli.py",
+        "_estimators/_classifier.py",
+        "_fitting/_fit_data.py",
+        "_engine/_network.py",
+        "_engine/_cpu/_dense.pyx",
         "_arrays/_device.py",
     }
     assert every_layer <= names

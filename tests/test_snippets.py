@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = [
     ROOT / "README.md",
     *sorted(
-        path for path in (ROOT / "docs").rglob("*.md")
+        path
+        for path in (ROOT / "docs").rglob("*.md")
         if not {"_build", "auto_examples"} & set(path.relative_to(ROOT / "docs").parts)
     ),
 ]
@@ -63,7 +64,7 @@ def python_blocks(page):
         end = index + 1
         while lines[end].strip() != "```":
             end += 1
-        block = Block(page, index + 1, textwrap.dedent("\n".join(lines[index + 1:end])) + "\n")
+        block = Block(page, index + 1, textwrap.dedent("\n".join(lines[index + 1 : end])) + "\n")
         previous = next((line.strip() for line in reversed(lines[:index]) if line.strip()), "")
         directive = DIRECTIVE.match(previous)
         if directive:
@@ -92,8 +93,12 @@ def run_blocks(blocks, tmp_path, env_updates=None, timeout=900):
     env.update(MPLBACKEND="Agg", PYTHONPATH=os.pathsep.join([str(ROOT), *sys.path]))
     env.update(env_updates or {})
     result = subprocess.run(
-        [sys.executable, "-c", RUNNER, "blocks.json"], cwd=tmp_path, env=env,
-        capture_output=True, text=True, timeout=timeout,
+        [sys.executable, "-c", RUNNER, "blocks.json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     assert result.returncode == 0, result.stderr[-6000:]
 

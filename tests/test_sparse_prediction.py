@@ -31,12 +31,14 @@ def twins(dtype, estimator="classifier", activation="relu", seed=0):
     """scikit-learn's and sknn's estimators with the same fitted weights."""
     X, y = load_digits(return_X_y=True)
     X = (X / 16.0).astype(dtype)
-    classes = (SklearnClassifier, MLPClassifier) if estimator == "classifier" else (
-        SklearnRegressor, MLPRegressor)
+    classes = (
+        (SklearnClassifier, MLPClassifier)
+        if estimator == "classifier"
+        else (SklearnRegressor, MLPRegressor)
+    )
     if estimator != "classifier":
         y = y / 9.0
-    params = dict(hidden_layer_sizes=(24, 12), activation=activation, max_iter=5,
-                  random_state=seed)
+    params = dict(hidden_layer_sizes=(24, 12), activation=activation, max_iter=5, random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         reference = classes[0](**params).fit(X, y)
@@ -111,8 +113,9 @@ def test_sparse_predictions_equal_dense_ones_of_the_same_rows():
     X[:, ::3] = 0.0  # rows of many zeros, some empty
     X[5] = 0.0
 
-    np.testing.assert_allclose(ours.predict_proba(sp.csr_matrix(X)), ours.predict_proba(X),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        ours.predict_proba(sp.csr_matrix(X)), ours.predict_proba(X), rtol=1e-12
+    )
 
 
 def test_sparse_prediction_uses_the_compiled_engine_and_keeps_it():
@@ -132,8 +135,10 @@ def test_more_sparse_rows_than_the_buffers_are_predicted_in_chunks_in_place():
     small = CompiledNetwork(npx, layout, "tanh", "softmax", np.float64, "cpu", 5)
     whole = Network(npx, layout, "tanh", "softmax", np.float64, "cpu", 23)
 
-    assert_array_equal(small.forward(params.coefs, params.intercepts, X, new_array=True),
-                       whole.forward(params.coefs, params.intercepts, X))
+    assert_array_equal(
+        small.forward(params.coefs, params.intercepts, X, new_array=True),
+        whole.forward(params.coefs, params.intercepts, X),
+    )
 
 
 def test_csr_rows_read_a_range_of_rows_in_place():
@@ -159,8 +164,15 @@ def malformed(kind):
     return X
 
 
-@pytest.mark.parametrize("kind", ["index beyond the columns", "negative index",
-                                  "indptr out of order", "indptr beyond the entries"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "index beyond the columns",
+        "negative index",
+        "indptr out of order",
+        "indptr beyond the entries",
+    ],
+)
 def test_a_malformed_csr_matrix_is_a_clear_error(kind):
     _, ours, _ = twins(np.float64)
 

@@ -55,8 +55,9 @@ def test_lbfgs_keeps_blas_other_than_numpys_to_one_thread():
     from sknn._engine._threads import _numpy_blas, other_blas_single_threaded
 
     def threads():
-        return {p["filepath"]: p["num_threads"] for p in threadpool_info()
-                if p["user_api"] == "blas"}
+        return {
+            p["filepath"]: p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"
+        }
 
     before = threads()
     numpy_libs = [path for path in before if _numpy_blas(path)]

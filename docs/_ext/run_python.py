@@ -62,7 +62,8 @@ class RunPython(SphinxDirective):
             output = run_python(source, filename)
         except Exception:  # the page's code is wrong: fail the build, say why
             _LOGGER.warning(
-                "run-python: the code raised\n%s", traceback.format_exc(),
+                "run-python: the code raised\n%s",
+                traceback.format_exc(),
                 location=(self.env.docname, self.lineno),
             )
             output = ""

@@ -58,22 +58,41 @@ QUICK_EPOCHS = 5
 def parse_args(argv=None):
     """The command-line options."""
     parser = argparse.ArgumentParser(description="Fashion-MNIST with sknn's MLPClassifier.")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="directory for the PNG files (default: a new temporary "
-                        "directory; docs/gallery/output replaces the committed figures)")
-    parser.add_argument("--data-dir", default=None,
-                        help="directory of the IDX files "
-                        "(default: /usr/share/datasets/fashion-mnist/)")
-    parser.add_argument("--max-epochs", type=int, default=FASHION_MNIST_RECIPE["max_iter"],
-                        help=f"max_iter (default: {FASHION_MNIST_RECIPE['max_iter']})")
-    parser.add_argument("--dropout", type=float, default=FASHION_MNIST_RECIPE["dropout"],
-                        help="dropout rate of the hidden layer "
-                        f"(default: {FASHION_MNIST_RECIPE['dropout']})")
-    parser.add_argument("--random-state", type=int, default=0,
-                        help="seed of the weights, batches, dropout and validation split "
-                        "(default: 0)")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"train on {QUICK_TRAIN_ROWS:,} rows for {QUICK_EPOCHS} epochs")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="directory for the PNG files (default: a new temporary "
+        "directory; docs/gallery/output replaces the committed figures)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        help="directory of the IDX files (default: /usr/share/datasets/fashion-mnist/)",
+    )
+    parser.add_argument(
+        "--max-epochs",
+        type=int,
+        default=FASHION_MNIST_RECIPE["max_iter"],
+        help=f"max_iter (default: {FASHION_MNIST_RECIPE['max_iter']})",
+    )
+    parser.add_argument(
+        "--dropout",
+        type=float,
+        default=FASHION_MNIST_RECIPE["dropout"],
+        help=f"dropout rate of the hidden layer (default: {FASHION_MNIST_RECIPE['dropout']})",
+    )
+    parser.add_argument(
+        "--random-state",
+        type=int,
+        default=0,
+        help="seed of the weights, batches, dropout and validation split (default: 0)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"train on {QUICK_TRAIN_ROWS:,} rows for {QUICK_EPOCHS} epochs",
+    )
     return parser.parse_args(argv)
 
 
@@ -111,7 +130,7 @@ def plot_samples(X, y, class_names, path):
         ax.set_xlabel(class_names[label], fontsize=8)
         ax.set_xticks([])
         ax.set_yticks([])
-    for ax in axes.flat[len(X):]:
+    for ax in axes.flat[len(X) :]:
         ax.set_axis_off()
     fig.tight_layout()
     fig.savefig(path, dpi=80)
@@ -186,8 +205,10 @@ def train(model, X_train, y_train):
     model.summary()
     best_epoch = model.validation_scores_.index(model.best_validation_score_) + 1
     ended = "used all its" if model.n_iter_ == model.max_iter else "stopped early after"
-    print(f"\nTraining {ended} {model.n_iter_} epochs; the weights of epoch {best_epoch} "
-          f"(validation accuracy {model.best_validation_score_:.4f}) are kept.")
+    print(
+        f"\nTraining {ended} {model.n_iter_} epochs; the weights of epoch {best_epoch} "
+        f"(validation accuracy {model.best_validation_score_:.4f}) are kept."
+    )
     return model
 
 
@@ -269,8 +290,13 @@ def evaluate(model, X_test, y_test, class_names, path):
     accuracy = float(np.mean(y_pred == y_test))
     fig, ax = plt.subplots(figsize=(8, 7))
     ConfusionMatrixDisplay.from_predictions(
-        y_test, y_pred, labels=np.arange(len(class_names)), display_labels=class_names,
-        xticks_rotation="vertical", colorbar=False, ax=ax,
+        y_test,
+        y_pred,
+        labels=np.arange(len(class_names)),
+        display_labels=class_names,
+        xticks_rotation="vertical",
+        colorbar=False,
+        ax=ax,
     )
     ax.set_title(f"Test accuracy {accuracy:.4f}")
     fig.tight_layout()
@@ -290,8 +316,10 @@ def main(argv=None):
     out = args.out or Path(tempfile.mkdtemp(prefix="sknn-fashion-mnist-"))
     out.mkdir(parents=True, exist_ok=True)
     X_train, y_train, X_test, y_test, class_names = load_data(args.data_dir, args.quick)
-    print(f"Training on {len(X_train):,} images, testing on {len(X_test):,}; "
-          f"{X_train.shape[1]} pixels each.")
+    print(
+        f"Training on {len(X_train):,} images, testing on {len(X_test):,}; "
+        f"{X_train.shape[1]} pixels each."
+    )
     plot_samples(X_train[:25], y_train[:25], class_names, out / "sample_images.png")
     max_epochs = QUICK_EPOCHS if args.quick else args.max_epochs
     model = build_model(max_epochs, args.dropout, args.random_state)

@@ -84,8 +84,7 @@ def move_to(array, xp, device, dtype=None):
     if is_sparse(array):
         return _move_sparse(array, xp, dtype)
     same = array_api_compat.is_array_api_obj(array) and (
-        array_api_compat.array_namespace(array) == xp
-        and device_of(array) == device
+        array_api_compat.array_namespace(array) == xp and device_of(array) == device
     )
     if not same:
         host = to_numpy(array)

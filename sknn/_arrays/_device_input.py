@@ -39,8 +39,11 @@ def validate_device_data(estimator, X, y, reset, y_numeric):
     """``(X, y_host)``: X checked on its device, y brought to the host and checked."""
     X = validate_device_X(estimator, X, reset)
     y = check_array(
-        to_numpy(y), ensure_2d=False, dtype="numeric" if y_numeric else None,
-        ensure_all_finite=True, input_name="y",
+        to_numpy(y),
+        ensure_2d=False,
+        dtype="numeric" if y_numeric else None,
+        ensure_all_finite=True,
+        input_name="y",
     )
     check_consistent_length(np.empty((X.shape[0], 0)), y)
     return X, y

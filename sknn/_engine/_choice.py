@@ -21,8 +21,19 @@ def in_compute_layout(X):
     return in_row_layout(X) if type(X) is np.ndarray else X
 
 
-def make_network(xp, layout, hidden_activation, output_activation, dtype, device, max_rows,
-                 dropout=0.0, random=None, sparse=False, predicting=False):
+def make_network(
+    xp,
+    layout,
+    hidden_activation,
+    output_activation,
+    dtype,
+    device,
+    max_rows,
+    dropout=0.0,
+    random=None,
+    sparse=False,
+    predicting=False,
+):
     """A network over up to ``max_rows`` rows of data in namespace ``xp``.
 
     Dense NumPy data gets the compiled engine (``sknn._engine._cpu``), and so does
@@ -33,6 +44,13 @@ def make_network(xp, layout, hidden_activation, output_activation, dtype, device
     compiled = is_numpy(xp) and (predicting or not sparse)
     engine = CompiledNetwork if compiled else Network
     return engine(
-        xp, layout, hidden_activation, output_activation, dtype, device, max_rows,
-        dropout=dropout, random=random,
+        xp,
+        layout,
+        hidden_activation,
+        output_activation,
+        dtype,
+        device,
+        max_rows,
+        dropout=dropout,
+        random=random,
     )

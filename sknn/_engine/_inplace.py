@@ -6,7 +6,6 @@ otherwise computes with ``xp`` and assigns into ``out``: both give the same
 numbers.
 """
 
-
 from sknn._arrays._backend import is_sparse, native
 
 

@@ -12,7 +12,6 @@ array API standard (any namespace, sparse input), and the compiled
   gradient (L-BFGS).
 """
 
-
 from sknn._arrays._backend import is_sparse, move_to
 from sknn._engine._activations import ACTIVATIONS, DERIVATIVES, NEEDS_PREACTIVATION
 from sknn._engine._inplace import call_into, matmul_into, squared_norm
@@ -63,8 +62,18 @@ def _rows(X, start, stop):
 class NetworkBase:
     """What both engines share: the settings, prediction in chunks, the penalised loss."""
 
-    def __init__(self, xp, hidden_activation, output_activation, n_hidden, dtype, device,
-                 max_rows, dropout, random):
+    def __init__(
+        self,
+        xp,
+        hidden_activation,
+        output_activation,
+        n_hidden,
+        dtype,
+        device,
+        max_rows,
+        dropout,
+        random,
+    ):
         self.xp, self.device, self.dtype = xp, device, dtype
         self.max_rows = max_rows
         self.activations = [*per_layer(hidden_activation, n_hidden), output_activation]
@@ -144,12 +153,29 @@ class Network(NetworkBase):
     """
 
     def __init__(
-        self, xp, layout, hidden_activation, output_activation, dtype, device, max_rows,
-        dropout=0.0, random=None,
+        self,
+        xp,
+        layout,
+        hidden_activation,
+        output_activation,
+        dtype,
+        device,
+        max_rows,
+        dropout=0.0,
+        random=None,
     ):
         units = layout.layer_units[1:]
-        super().__init__(xp, hidden_activation, output_activation, len(units) - 1, dtype,
-                         device, max_rows, dropout, random)
+        super().__init__(
+            xp,
+            hidden_activation,
+            output_activation,
+            len(units) - 1,
+            dtype,
+            device,
+            max_rows,
+            dropout,
+            random,
+        )
         self._dropped_out = False  # whether the last forward pass used dropout
 
         def buffers(keep=lambda i: True):

@@ -84,8 +84,16 @@ class _Schedule:
         """
         self._advance()
         if type(params) is np.ndarray and params.dtype in _COMPILED_DTYPES:
-            return _cpu.step(self._compiled_kind, params, raw_grads, self._state(), self.n_coefs,
-                             self._settings(), alpha, weight_sum)
+            return _cpu.step(
+                self._compiled_kind,
+                params,
+                raw_grads,
+                self._state(),
+                self.n_coefs,
+                self._settings(),
+                alpha,
+                weight_sum,
+            )
         xp = array_api_compat.array_namespace(params)
         weights = params[: self.n_coefs]
         norm = squared_norm(xp, weights) if alpha else 0.0
@@ -202,7 +210,14 @@ class SGD(_Schedule):
     """
 
     def __init__(
-        self, xp, params, learning_rate_init, schedule, momentum, nesterov, power_t,
+        self,
+        xp,
+        params,
+        learning_rate_init,
+        schedule,
+        momentum,
+        nesterov,
+        power_t,
         n_coefs=None,
     ):
         super().__init__(params, learning_rate_init, schedule, power_t, n_coefs)
@@ -216,8 +231,7 @@ class SGD(_Schedule):
     _compiled_kind = _cpu.SGD
 
     def _settings(self):
-        return _cpu.StepSettings(self.learning_rate, momentum=self.momentum,
-                                 nesterov=self.nesterov)
+        return _cpu.StepSettings(self.learning_rate, momentum=self.momentum, nesterov=self.nesterov)
 
     def _update(self, xp, params, grads):
         step, change = self._scratch(xp, params)
@@ -278,9 +292,7 @@ class Adam(_Schedule):
     def _advance(self):
         self.t += 1
         self.learning_rate = (
-            self.base_rate
-            * math.sqrt(1 - self.beta_2**self.t)
-            / (1 - self.beta_1**self.t)
+            self.base_rate * math.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
         )
 
     def _weight_decay(self):
@@ -290,8 +302,13 @@ class Adam(_Schedule):
     _compiled_kind = _cpu.ADAM
 
     def _settings(self):
-        return _cpu.StepSettings(self.learning_rate, beta_1=self.beta_1, beta_2=self.beta_2,
-                                 epsilon=self.epsilon, decay=self._weight_decay())
+        return _cpu.StepSettings(
+            self.learning_rate,
+            beta_1=self.beta_1,
+            beta_2=self.beta_2,
+            epsilon=self.epsilon,
+            decay=self._weight_decay(),
+        )
 
     def _update(self, xp, params, grads):
         decay = self._weight_decay()
@@ -304,11 +321,26 @@ class Adam(_Schedule):
         self.first_moment += scratch  # m <- b1 m + (1 - b1) g
         _average_squares(xp, self.second_moment, grads, self.beta_2, scratch)
         if _dtype_name(params) == "float32" and not is_gpu_array(params):
-            _step_by_rms_in_float64(xp, params, self.first_moment, self.second_moment,
-                                    self.learning_rate, self.epsilon, scratch)
+            _step_by_rms_in_float64(
+                xp,
+                params,
+                self.first_moment,
+                self.second_moment,
+                self.learning_rate,
+                self.epsilon,
+                scratch,
+            )
         else:
-            _step_by_rms(xp, params, self.first_moment, self.second_moment,
-                         self.learning_rate, self.epsilon, scratch, change)
+            _step_by_rms(
+                xp,
+                params,
+                self.first_moment,
+                self.second_moment,
+                self.learning_rate,
+                self.epsilon,
+                scratch,
+                change,
+            )
 
 
 class RMSProp(_Schedule):
@@ -347,8 +379,9 @@ class RMSProp(_Schedule):
     def _update(self, xp, params, grads):
         scratch, change = self._scratch(xp, params)
         _average_squares(xp, self.mean_square, grads, self.rho, scratch)
-        _step_by_rms(xp, params, grads, self.mean_square,
-                     self.learning_rate, self.epsilon, scratch, change)
+        _step_by_rms(
+            xp, params, grads, self.mean_square, self.learning_rate, self.epsilon, scratch, change
+        )
 
 
 class AdamW(Adam):
@@ -369,8 +402,16 @@ class AdamW(Adam):
     """
 
     def __init__(
-        self, xp, params, learning_rate_init, schedule, beta_1, beta_2, epsilon,
-        weight_decay, n_decayed,
+        self,
+        xp,
+        params,
+        learning_rate_init,
+        schedule,
+        beta_1,
+        beta_2,
+        epsilon,
+        weight_decay,
+        n_decayed,
     ):
         super().__init__(
             xp, params, learning_rate_init, schedule, beta_1, beta_2, epsilon, n_decayed

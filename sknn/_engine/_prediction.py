@@ -104,13 +104,15 @@ def check_finite_outputs(xp, outputs):
     return outputs
 
 
-def prediction_network(xp, layer_units, hidden_activation, output_activation, dtype, device,
-                       n_rows, sparse):
+def prediction_network(
+    xp, layer_units, hidden_activation, output_activation, dtype, device, n_rows, sparse
+):
     """A network for predicting ``n_rows`` rows, from this thread's small cache."""
     rows = min(n_rows, PREDICTION_ROWS)
     if not is_numpy(xp):  # other engines: a network per call
-        return _new_network(xp, layer_units, hidden_activation, output_activation, dtype,
-                            device, rows, sparse)
+        return _new_network(
+            xp, layer_units, hidden_activation, output_activation, dtype, device, rows, sparse
+        )
     hidden = tuple(hidden_activation) if isinstance(hidden_activation, list) else hidden_activation
     key = (tuple(layer_units), hidden, output_activation, np.dtype(dtype).str, rows)
     cache = getattr(_local, "networks", None)
@@ -118,18 +120,29 @@ def prediction_network(xp, layer_units, hidden_activation, output_activation, dt
         cache = _local.networks = OrderedDict()
     network = cache.pop(key, None)
     if network is None:
-        network = _new_network(xp, layer_units, hidden_activation, output_activation, dtype,
-                               device, rows, sparse)
+        network = _new_network(
+            xp, layer_units, hidden_activation, output_activation, dtype, device, rows, sparse
+        )
     cache[key] = network
     while len(cache) > _CACHE_SIZE:
         cache.popitem(last=False)
     return network
 
 
-def _new_network(xp, layer_units, hidden_activation, output_activation, dtype, device, rows,
-                 sparse):
-    return make_network(xp, ParameterLayout(layer_units), hidden_activation, output_activation,
-                        dtype, device, rows, sparse=sparse, predicting=True)
+def _new_network(
+    xp, layer_units, hidden_activation, output_activation, dtype, device, rows, sparse
+):
+    return make_network(
+        xp,
+        ParameterLayout(layer_units),
+        hidden_activation,
+        output_activation,
+        dtype,
+        device,
+        rows,
+        sparse=sparse,
+        predicting=True,
+    )
 
 
 def weights_on(estimator, xp, device, dtype):
@@ -143,8 +156,10 @@ def weights_on(estimator, xp, device, dtype):
         cached = _moved_weights.get(estimator)
     if cached is not None and cached[0] == key and cached[1] is coefs and cached[2] is intercepts:
         return cached[3], cached[4]
-    moved = ([move_to(c, xp, device, dtype) for c in coefs],
-             [move_to(b, xp, device, dtype) for b in intercepts])
+    moved = (
+        [move_to(c, xp, device, dtype) for c in coefs],
+        [move_to(b, xp, device, dtype) for b in intercepts],
+    )
     with _moved_lock:
         _moved_weights[estimator] = (key, coefs, intercepts, *moved)
     return moved

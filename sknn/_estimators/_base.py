@@ -176,7 +176,12 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         dropout_rates(self, len(hidden_sizes))
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
         problem = prepare_fit_data(
-            self, X, y, sample_weight, hidden_sizes, reset=first_pass,
+            self,
+            X,
+            y,
+            sample_weight,
+            hidden_sizes,
+            reset=first_pass,
             encode_targets=lambda y_host: self._encode_targets(
                 y_host, first_pass, incremental, classes
             ),
@@ -228,8 +233,15 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         if any(per_layer(rates, n_hidden)):
             random = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
         return make_network(
-            problem.xp, problem.layout, self.activation, self._output_activation(problem.coding),
-            problem.X.dtype, problem.device, max_rows, dropout=rates, random=random,
+            problem.xp,
+            problem.layout,
+            self.activation,
+            self._output_activation(problem.coding),
+            problem.X.dtype,
+            problem.device,
+            max_rows,
+            dropout=rates,
+            random=random,
             sparse=is_sparse(X),
         )
 
@@ -240,8 +252,14 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             max_iter=self.max_iter, max_fun=self.max_fun, tol=self.tol, verbose=self.verbose
         )
         n_iter, loss, curve = fit_lbfgs(
-            network, params, grads, problem.X, problem.targets(), problem.sample_weight,
-            self.alpha, settings,
+            network,
+            params,
+            grads,
+            problem.X,
+            problem.targets(),
+            problem.sample_weight,
+            self.alpha,
+            settings,
         )
         state.n_iter, state.loss = n_iter, state.loss_type(loss)
         state.loss_curve = [state.loss_type(value) for value in curve]
@@ -254,11 +272,19 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         n_train = problem.X.shape[0] if train_rows is None else len(train_rows)
         batch_size = self._batch_size(n_train)
         batches = BatchSource(
-            problem.xp, problem.X, problem.Y, problem.sample_weight, train_rows,
-            batch_size, self.shuffle, random_state,
+            problem.xp,
+            problem.X,
+            problem.Y,
+            problem.sample_weight,
+            train_rows,
+            batch_size,
+            self.shuffle,
+            random_state,
         )
         log = TrainingLog(
-            self.verbose, self.max_iter, batches.n_batches,
+            self.verbose,
+            self.max_iter,
+            batches.n_batches,
             show_score=not scores_are_minus_the_loss(self),
         )
         rule = StoppingRule(self.tol, self.n_iter_no_change, log=log)
@@ -270,8 +296,16 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         network = self._network(problem, problem.X, batch_size, random_state)
         grads = _zeros_like_params(problem, params)
         fit_epochs(
-            network, params, grads, optimizer, batches, state, rule, self._l2_penalty(),
-            self.max_iter, incremental,
+            network,
+            params,
+            grads,
+            optimizer,
+            batches,
+            state,
+            rule,
+            self._l2_penalty(),
+            self.max_iter,
+            incremental,
         )
         return optimizer
 

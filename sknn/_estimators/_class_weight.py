@@ -57,11 +57,13 @@ def checked_class_weight(estimator, coding):
     n_labels = len(coding["classes_"])
     if not multilabel or not isinstance(class_weight, list):
         kind = "a dict" if isinstance(class_weight, dict) else "a list"
-        needed = (f"a list of {n_labels} dicts (one per label) or 'balanced'" if multilabel
-                  else "one dict {label: weight} or 'balanced'")
+        needed = (
+            f"a list of {n_labels} dicts (one per label) or 'balanced'"
+            if multilabel
+            else "one dict {label: weight} or 'balanced'"
+        )
         raise ValueError(
-            f"class_weight is {kind}, but this {coding['_label_kind']} target needs "
-            f"{needed}."
+            f"class_weight is {kind}, but this {coding['_label_kind']} target needs {needed}."
         )
     if len(class_weight) != n_labels or not all(isinstance(d, dict) for d in class_weight):
         raise ValueError(

@@ -203,7 +203,11 @@ def _sklearn_optimizer(estimator, converted, layout):
         adaptive = optimizer.schedule == "adaptive"
         rate_init = estimator.learning_rate_init if adaptive else optimizer.base_rate
         result = SGDOptimizer(
-            params, rate_init, optimizer.schedule, optimizer.momentum, optimizer.nesterov,
+            params,
+            rate_init,
+            optimizer.schedule,
+            optimizer.momentum,
+            optimizer.nesterov,
             optimizer.power_t,
         )
         result.velocities = per_layer(state[0])
@@ -325,8 +329,14 @@ def _sknn_optimizer(fitted, layout, dtype):
     params = flat([*fitted.coefs_, *fitted.intercepts_])
     if type(optimizer) is SGDOptimizer:
         result = SGD(
-            numpy_namespace, params, fitted.learning_rate_init, optimizer.lr_schedule,
-            optimizer.momentum, optimizer.nesterov, optimizer.power_t, layout.n_coefs,
+            numpy_namespace,
+            params,
+            fitted.learning_rate_init,
+            optimizer.lr_schedule,
+            optimizer.momentum,
+            optimizer.nesterov,
+            optimizer.power_t,
+            layout.n_coefs,
         )
         result.velocity = flat(optimizer.velocities)
         # sknn's 'adaptive' divides its base rate with the rate; scikit-learn
@@ -337,8 +347,14 @@ def _sknn_optimizer(fitted, layout, dtype):
             result.base_rate = float(optimizer.learning_rate_init)
     else:
         result = Adam(
-            numpy_namespace, params, optimizer.learning_rate_init, fitted.learning_rate,
-            optimizer.beta_1, optimizer.beta_2, optimizer.epsilon, layout.n_coefs,
+            numpy_namespace,
+            params,
+            optimizer.learning_rate_init,
+            fitted.learning_rate,
+            optimizer.beta_1,
+            optimizer.beta_2,
+            optimizer.epsilon,
+            layout.n_coefs,
         )
         result.t = optimizer.t
         result.first_moment, result.second_moment = flat(optimizer.ms), flat(optimizer.vs)

@@ -86,9 +86,7 @@ def check_known_labels(y, kind, classes, require_all, name="y"):
     fitted = "`y`" if name == "y_val" else "`self.classes_`"
     if kind == MULTILABEL:
         if y.shape[1] != len(classes):
-            raise ValueError(
-                f"{name} has {y.shape[1]} labels; {fitted} has {len(classes)}."
-            )
+            raise ValueError(f"{name} has {y.shape[1]} labels; {fitted} has {len(classes)}.")
         return
     labels = unique_labels(y)
     if require_all and set(labels) != set(classes):

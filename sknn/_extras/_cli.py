@@ -101,48 +101,94 @@ def build_parser():
         description="Train sknn's MLPClassifier on digits or Fashion-MNIST; report its "
         "layers, epochs and test accuracy, and print the run as Python code.",
     )
-    parser.add_argument("--dataset", choices=DATASETS, default="digits",
-                        help="the data (default: digits)")
-    parser.add_argument("--data-dir", default=None,
-                        help="directory of the Fashion-MNIST IDX files "
-                        f"(default: {FASHION_MNIST_DIR})")
-    parser.add_argument("--hidden", type=_positive_int, nargs="+", metavar="UNITS",
-                        help="units of each hidden layer, e.g. --hidden 128 64 "
-                        f"(default: {_defaults('hidden_layer_sizes', _units)})")
-    parser.add_argument("--solver", choices=SOLVERS,
-                        help=f"the optimizer (default: {_defaults('solver')})")
-    parser.add_argument("--alpha", type=float,
-                        help="L2 penalty; with adamw the decoupled weight decay; a --solver "
-                        "other than the dataset's own takes 0.0001 "
-                        f"(default: {_defaults('alpha')})")
-    parser.add_argument("--epochs", type=_positive_int,
-                        help="max_iter: epochs, or lbfgs iterations "
-                        f"(default: {_defaults('max_iter')})")
-    parser.add_argument("--batch-size", type=_positive_int,
-                        help=f"rows per mini-batch (default: {_defaults('batch_size')}; "
-                        "auto is min(200, n))")
-    parser.add_argument("--learning-rate", type=float,
-                        help=f"learning_rate_init (default: {_defaults('learning_rate_init')})")
-    parser.add_argument("--dropout", type=float,
-                        help=f"dropout rate of the hidden layers (default: {_defaults('dropout')})")
-    parser.add_argument("--random-state", type=int, default=DEFAULT_RANDOM_STATE,
-                        help="seed of the weights, batches, dropout, validation split and "
-                        f"the digits train/test split (default: {DEFAULT_RANDOM_STATE})")
-    parser.add_argument("--no-early-stopping", dest="early_stopping", action="store_false",
-                        default=None,
-                        help="train on all training rows instead of holding out 10%% to score "
-                        "each epoch (default: early stopping on)")
-    parser.add_argument("--scoring", choices=SCORINGS, type=str.lower,
-                        help="what early stopping watches on the validation rows: the "
-                        "accuracy, or the loss (default: accuracy)")
-    parser.add_argument("--max-samples", type=_positive_int, default=None,
-                        help="train on at most this many rows, drawn at random (default: all)")
-    parser.add_argument("--device", type=_device, default=None,
-                        help="None: NumPy on the CPU; cpu; cuda or cuda:N: GPU N with CuPy "
-                        "(default: None)")
-    parser.add_argument("--plot", type=Path, default=None, metavar="FILE",
-                        help="write the training curves to FILE, e.g. curves.png, "
-                        "with matplotlib (default: no plot)")
+    parser.add_argument(
+        "--dataset", choices=DATASETS, default="digits", help="the data (default: digits)"
+    )
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        help=f"directory of the Fashion-MNIST IDX files (default: {FASHION_MNIST_DIR})",
+    )
+    parser.add_argument(
+        "--hidden",
+        type=_positive_int,
+        nargs="+",
+        metavar="UNITS",
+        help="units of each hidden layer, e.g. --hidden 128 64 "
+        f"(default: {_defaults('hidden_layer_sizes', _units)})",
+    )
+    parser.add_argument(
+        "--solver", choices=SOLVERS, help=f"the optimizer (default: {_defaults('solver')})"
+    )
+    parser.add_argument(
+        "--alpha",
+        type=float,
+        help="L2 penalty; with adamw the decoupled weight decay; a --solver "
+        "other than the dataset's own takes 0.0001 "
+        f"(default: {_defaults('alpha')})",
+    )
+    parser.add_argument(
+        "--epochs",
+        type=_positive_int,
+        help=f"max_iter: epochs, or lbfgs iterations (default: {_defaults('max_iter')})",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        help=f"rows per mini-batch (default: {_defaults('batch_size')}; auto is min(200, n))",
+    )
+    parser.add_argument(
+        "--learning-rate",
+        type=float,
+        help=f"learning_rate_init (default: {_defaults('learning_rate_init')})",
+    )
+    parser.add_argument(
+        "--dropout",
+        type=float,
+        help=f"dropout rate of the hidden layers (default: {_defaults('dropout')})",
+    )
+    parser.add_argument(
+        "--random-state",
+        type=int,
+        default=DEFAULT_RANDOM_STATE,
+        help="seed of the weights, batches, dropout, validation split and "
+        f"the digits train/test split (default: {DEFAULT_RANDOM_STATE})",
+    )
+    parser.add_argument(
+        "--no-early-stopping",
+        dest="early_stopping",
+        action="store_false",
+        default=None,
+        help="train on all training rows instead of holding out 10%% to score "
+        "each epoch (default: early stopping on)",
+    )
+    parser.add_argument(
+        "--scoring",
+        choices=SCORINGS,
+        type=str.lower,
+        help="what early stopping watches on the validation rows: the "
+        "accuracy, or the loss (default: accuracy)",
+    )
+    parser.add_argument(
+        "--max-samples",
+        type=_positive_int,
+        default=None,
+        help="train on at most this many rows, drawn at random (default: all)",
+    )
+    parser.add_argument(
+        "--device",
+        type=_device,
+        default=None,
+        help="None: NumPy on the CPU; cpu; cuda or cuda:N: GPU N with CuPy (default: None)",
+    )
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write the training curves to FILE, e.g. curves.png, "
+        "with matplotlib (default: no plot)",
+    )
     return parser
 
 

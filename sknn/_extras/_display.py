@@ -334,9 +334,7 @@ def _stand_in(line):
     axes it is added to (for the legend's choice of place only)."""
     from matplotlib.lines import Line2D
 
-    return Line2D(
-        line.get_xdata(), line.get_ydata(), transform=line.get_transform(), visible=False
-    )
+    return Line2D(line.get_xdata(), line.get_ydata(), transform=line.get_transform(), visible=False)
 
 
 def _score_name(estimator):

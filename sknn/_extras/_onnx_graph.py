@@ -56,8 +56,11 @@ class Graph:
         """One node; returns the name of its output (a new one unless given)."""
         output = output or self.scope.get_unique_variable_name(op_type.lower())
         self.container.add_node(
-            op_type, list(inputs), [output],
-            name=self.scope.get_unique_operator_name(op_type), **attributes,
+            op_type,
+            list(inputs),
+            [output],
+            name=self.scope.get_unique_operator_name(op_type),
+            **attributes,
         )
         return output
 
@@ -96,8 +99,9 @@ def _elu(graph, x):
     if not graph.double:
         return graph.node("Elu", [x], alpha=ELU_ALPHA)
     zero = graph.constant(0.0)
-    negative = graph.node("Sub", [graph.node("Exp", [graph.node("Min", [x, zero])]),
-                                  graph.constant(1.0)])
+    negative = graph.node(
+        "Sub", [graph.node("Exp", [graph.node("Min", [x, zero])]), graph.constant(1.0)]
+    )
     negative = graph.node("Mul", [negative, graph.constant(ELU_ALPHA)])
     return graph.node("Where", [graph.node("Greater", [x, zero]), x, negative])
 

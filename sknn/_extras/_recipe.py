@@ -147,7 +147,8 @@ def parameter_lines(params):
     in the order of ``MLPClassifier``'s signature; ``random_state`` always, last."""
     signature = inspect.signature(MLPClassifier).parameters
     names = [
-        name for name, parameter in signature.items()
+        name
+        for name, parameter in signature.items()
         if name in params and name != "random_state" and params[name] != parameter.default
     ]
     names += ["random_state"] if "random_state" in params else []

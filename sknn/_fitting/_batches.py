@@ -49,9 +49,10 @@ class BatchSource:
         self.random_state = random_state
         self._order = np.arange(self.n_samples)
         self._weighted = None if sample_weight is None else to_numpy(sample_weight) > 0
-        if self._weighted is not None and not self._weighted[
-            slice(None) if train_rows is None else train_rows
-        ].any():
+        if (
+            self._weighted is not None
+            and not self._weighted[slice(None) if train_rows is None else train_rows].any()
+        ):
             raise ValueError(
                 "Every training sample has weight 0 (sample_weight, times class_weight "
                 "if given), so there is nothing to train on; with early stopping, the "

@@ -52,8 +52,9 @@ class Problem:
         return Y if Y.dtype == self.X.dtype else self.xp.astype(Y, self.X.dtype)
 
 
-def prepare_fit_data(estimator, X, y, sample_weight, hidden_sizes, *, reset, encode_targets,
-                     class_weights):
+def prepare_fit_data(
+    estimator, X, y, sample_weight, hidden_sizes, *, reset, encode_targets, class_weights
+):
     """The data of a fit, validated and moved once to where it trains, as a ``Problem``.
 
     Parameters
@@ -86,7 +87,8 @@ def prepare_fit_data(estimator, X, y, sample_weight, hidden_sizes, *, reset, enc
     Y_host, coding = encode_targets(y_host)
     Y_host = np.require(Y_host, requirements=["C", "A"])  # what the compiled engine reads
     weights = combine_weights(
-        check_sample_weight(sample_weight, X.shape[0]), class_weights(y_host, coding),
+        check_sample_weight(sample_weight, X.shape[0]),
+        class_weights(y_host, coding),
         "sample_weight",
     )
     layout = ParameterLayout([X.shape[1], *hidden_sizes, Y_host.shape[1]])
@@ -94,8 +96,15 @@ def prepare_fit_data(estimator, X, y, sample_weight, hidden_sizes, *, reset, enc
     weight_dtype = None if sample_weight is None else getattr(sample_weight, "dtype", "float64")
     loss_type = loss_value_type(is_classifier(estimator), X.dtype, y_host.dtype, weight_dtype)
     return Problem(
-        xp, device, layout, X, move_to(Y_host, xp, device, Y_dtype), y_host,
-        move_to(weights, xp, device, X.dtype), coding, loss_type,
+        xp,
+        device,
+        layout,
+        X,
+        move_to(Y_host, xp, device, Y_dtype),
+        y_host,
+        move_to(weights, xp, device, X.dtype),
+        coding,
+        loss_type,
     )
 
 
@@ -150,9 +159,7 @@ def check_sample_weight(sample_weight, n_samples, name="sample_weight"):
         input_name=name,
     )
     if weights.ndim != 1 or weights.shape[0] != n_samples:
-        raise ValueError(
-            f"{name}.shape == {weights.shape}, expected ({n_samples},)!"
-        )
+        raise ValueError(f"{name}.shape == {weights.shape}, expected ({n_samples},)!")
     if np.any(weights < 0):
         raise ValueError(f"{name} must be non-negative; got negative values.")
     if not np.any(weights > 0):

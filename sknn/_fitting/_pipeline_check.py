@@ -53,8 +53,9 @@ def check_validation_input(estimator, X, X_val):
     if transformed is None or transformed.shape[1] != X.shape[1]:
         return
     name = type(estimator).__name__
-    steps = ", ".join(type(step).__name__ for _, step in earlier.steps
-                      if step not in (None, "passthrough"))
+    steps = ", ".join(
+        type(step).__name__ for _, step in earlier.steps if step not in (None, "passthrough")
+    )
     if X_val.shape[1] != X.shape[1]:
         raise ValueError(
             f"X_val has {X_val.shape[1]} features and {name} trains on {X.shape[1]}: "
@@ -65,8 +66,7 @@ def check_validation_input(estimator, X, X_val):
         warnings.warn(
             f"X_val reached {name}, the last step of a Pipeline, untransformed: the "
             f"earlier steps ({steps}) transformed X but not X_val, so early stopping "
-            f"scores data unlike what the network trains on. "
-            + _ADVICE.format(name=name),
+            f"scores data unlike what the network trains on. " + _ADVICE.format(name=name),
             UserWarning,
             stacklevel=6,  # this, fit, its _fit_context, Pipeline.fit, its wrapper, the caller
         )
@@ -81,8 +81,12 @@ def _calling_pipeline(estimator):
             if frame is None:
                 return None
             caller = frame.f_locals.get("self")
-            if (frame.f_code.co_name == "fit" and isinstance(caller, Pipeline)
-                    and caller.steps and caller.steps[-1][1] is estimator):
+            if (
+                frame.f_code.co_name == "fit"
+                and isinstance(caller, Pipeline)
+                and caller.steps
+                and caller.steps[-1][1] is estimator
+            ):
                 return caller
         return None
     finally:

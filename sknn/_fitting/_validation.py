@@ -68,17 +68,13 @@ def _given_validation_set(estimator, problem, X_val, y_val, sample_weight_val):
     X = validated_input(estimator, X_val)
     y_host = to_numpy(y_val)
     if y_host.shape[0] != X.shape[0]:
-        raise ValueError(
-            f"X_val has {X.shape[0]} samples but y_val has {y_host.shape[0]}."
-        )
+        raise ValueError(f"X_val has {X.shape[0]} samples but y_val has {y_host.shape[0]}.")
     xp, device, dtype = problem.xp, problem.device, problem.X.dtype
     X = in_compute_layout(move_to(X.tocsr() if sp.issparse(X) else X, xp, device, dtype))
     weights = check_sample_weight(sample_weight_val, X.shape[0], "sample_weight_val")
     Y_host = estimator._encode_validation_targets(y_host, problem.coding)
     if Y_host.shape[1] != problem.Y.shape[1]:
-        raise ValueError(
-            f"y_val has {Y_host.shape[1]} outputs; y has {problem.Y.shape[1]}."
-        )
+        raise ValueError(f"y_val has {Y_host.shape[1]} outputs; y has {problem.Y.shape[1]}.")
     class_weights = estimator._class_weights(
         y_host, problem.coding, incremental=False, y_train=problem.y_host
     )
@@ -157,8 +153,9 @@ class ValidationMonitor:
     def _measure(self, params):
         xp, validation = self.problem.xp, self.validation
         y_out = self.network.forward(params.coefs, params.intercepts, validation.X)
-        loss = to_float(self.network.loss_function(xp, validation.Y, y_out,
-                                                   validation.sample_weight))
+        loss = to_float(
+            self.network.loss_function(xp, validation.Y, y_out, validation.sample_weight)
+        )
         if self.scoring == "loss":
             return -loss, loss
         if self.scorer is not None:

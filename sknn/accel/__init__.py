@@ -38,8 +38,16 @@ _OPTIONS = """\
 """
 
 __all__ = [
-    "FallbackWarning", "MLPClassifier", "MLPRegressor", "disabled", "enabled", "install",
-    "is_installed", "load_ipython_extension", "report", "uninstall",
+    "FallbackWarning",
+    "MLPClassifier",
+    "MLPRegressor",
+    "disabled",
+    "enabled",
+    "install",
+    "is_installed",
+    "load_ipython_extension",
+    "report",
+    "uninstall",
     "unload_ipython_extension",
 ]
 

@@ -18,18 +18,30 @@ def parse_args(argv):
         description="Run a Python script or module with scikit-learn's MLPClassifier "
         "and MLPRegressor resolving to sknn's.",
     )
-    parser.add_argument("--device", help="default device of the estimators: cpu, cuda or "
-                        f"cuda:N (default: ${_install.ENVIRONMENT['device']}, else follow "
-                        "the data)")
-    parser.add_argument("--dtype", choices=["float32", "float64"],
-                        help="default compute dtype of the estimators (default: "
-                        f"${_install.ENVIRONMENT['dtype']}, else follow the data)")
-    parser.add_argument("--report", action="store_true", default=None,
-                        help="print what ran where to stderr at exit (or set "
-                        f"{_install.ENVIRONMENT['report']}=1)")
+    parser.add_argument(
+        "--device",
+        help="default device of the estimators: cpu, cuda or "
+        f"cuda:N (default: ${_install.ENVIRONMENT['device']}, else follow "
+        "the data)",
+    )
+    parser.add_argument(
+        "--dtype",
+        choices=["float32", "float64"],
+        help="default compute dtype of the estimators (default: "
+        f"${_install.ENVIRONMENT['dtype']}, else follow the data)",
+    )
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        default=None,
+        help=f"print what ran where to stderr at exit (or set {_install.ENVIRONMENT['report']}=1)",
+    )
     parser.add_argument("-m", dest="module", metavar="module", help="run a module as a script")
-    parser.add_argument("target", nargs=argparse.REMAINDER,
-                        help="the script and its arguments (or, after -m, the module's)")
+    parser.add_argument(
+        "target",
+        nargs=argparse.REMAINDER,
+        help="the script and its arguments (or, after -m, the module's)",
+    )
     args = parser.parse_args(argv)
     if args.module is None and not args.target:
         parser.error("give a script to run, or -m and a module")

@@ -65,14 +65,18 @@ class _AccelMeta(ABCMeta):
             private = stand_ins[0]._subclass_fallback
             overridden = sorted(set(namespace) & private)
             if overridden and all("_sklearn_class" in b.__dict__ for b in stand_ins):
-                note(f"{name} overrides scikit-learn's {', '.join(overridden)}, which sknn "
-                     f"does not call: it is built on scikit-learn's class")
+                note(
+                    f"{name} overrides scikit-learn's {', '.join(overridden)}, which sknn "
+                    f"does not call: it is built on scikit-learn's class"
+                )
                 bases = tuple(b.__dict__.get("_sklearn_class", b) for b in bases)
                 return ABCMeta(name, bases, namespace, **kwargs)
             if overridden:
-                note(f"{name} overrides scikit-learn's {', '.join(overridden)}, but its "
-                     f"base already runs on sknn, which never calls them; define its "
-                     f"bases under sknn.accel.disabled() to run them on scikit-learn")
+                note(
+                    f"{name} overrides scikit-learn's {', '.join(overridden)}, but its "
+                    f"base already runs on sknn, which never calls them; define its "
+                    f"bases under sknn.accel.disabled() to run them on scikit-learn"
+                )
         return super().__new__(mcls, name, bases, namespace, **kwargs)
 
     def __instancecheck__(cls, instance):
@@ -92,8 +96,7 @@ class _StandIn:
 
     _sklearn_name = None
 
-    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None,
-             validation_data=None):
+    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, validation_data=None):
         # scikit-learn's private _fit(X, y, sample_weight=None, incremental=False)
         # is called the same way.
         with _report.timed(self, "partial_fit" if incremental else "fit", X):
@@ -146,8 +149,9 @@ def _unfitted_state(estimator, original):
     """scikit-learn's parameters from ``estimator``, and the attributes set on it."""
     known = original().get_params(deep=False)
     sknn_only = set(type(estimator)().get_params(deep=False)) - set(known)
-    state = original(**{k: v for k, v in estimator.get_params(deep=False).items()
-                        if k in known}).__dict__
+    state = original(
+        **{k: v for k, v in estimator.get_params(deep=False).items() if k in known}
+    ).__dict__
     for name, value in estimator.__dict__.items():
         if name not in sknn_only and name not in state:
             state[name] = value
@@ -156,8 +160,9 @@ def _unfitted_state(estimator, original):
 
 def _init_with_defaults(init):
     """A copy of ``init`` whose keyword defaults ``set_defaults`` may change."""
-    copy = types.FunctionType(init.__code__, init.__globals__, init.__name__,
-                              init.__defaults__, init.__closure__)
+    copy = types.FunctionType(
+        init.__code__, init.__globals__, init.__name__, init.__defaults__, init.__closure__
+    )
     copy.__kwdefaults__ = dict(init.__kwdefaults__)
     copy.__doc__, copy.__qualname__ = init.__doc__, init.__qualname__
     return copy

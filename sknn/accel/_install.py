@@ -24,8 +24,11 @@ from sknn.accel import _estimators, _onnx_hook, _report
 MODULES = (sklearn.neural_network, _multilayer_perceptron)
 STAND_INS = {stand_in.__name__: stand_in for stand_in in _estimators.ESTIMATORS}
 ORIGINALS = {name: stand_in._sklearn_class for name, stand_in in STAND_INS.items()}
-ENVIRONMENT = {"device": "SKNN_ACCEL_DEVICE", "dtype": "SKNN_ACCEL_DTYPE",
-               "report": "SKNN_ACCEL_REPORT"}
+ENVIRONMENT = {
+    "device": "SKNN_ACCEL_DEVICE",
+    "dtype": "SKNN_ACCEL_DTYPE",
+    "report": "SKNN_ACCEL_REPORT",
+}
 _TRUE = {"1", "true", "yes", "on"}
 
 
@@ -56,8 +59,10 @@ def settings(device=None, dtype=None, report=None):
     if dtype not in (None, "float32", "float64"):
         raise ValueError(f"dtype={dtype!r}: use 'float32', 'float64' or None (follow the data).")
     if wants_gpu(device) and not gpu_available(parse_device(device)[1]):
-        _estimators.note(f"device={device!r} needs CuPy and a GPU, which this machine "
-                         "lacks: the estimators run on the CPU")
+        _estimators.note(
+            f"device={device!r} needs CuPy and a GPU, which this machine "
+            "lacks: the estimators run on the CPU"
+        )
         device = None
     return Settings(device, dtype, bool(report))
 
@@ -136,11 +141,15 @@ def _note_earlier_imports():
     """A note when the interactive namespace took scikit-learn's classes before
     install() (a notebook cell above ``%load_ext sknn.accel``)."""
     main = vars(sys.modules.get("__main__", sys))
-    names = sorted(name for name, value in main.items()
-                   if any(value is original for original in ORIGINALS.values()))
+    names = sorted(
+        name
+        for name, value in main.items()
+        if any(value is original for original in ORIGINALS.values())
+    )
     if names:
         warnings.warn(
             f"sknn.accel: {', '.join(names)} in __main__ is scikit-learn's own class, "
             "imported before install(); import it again to get sknn's.",
-            _estimators.FallbackWarning, stacklevel=3,
+            _estimators.FallbackWarning,
+            stacklevel=3,
         )

@@ -72,11 +72,14 @@ def text(settings):
     if not tallies:
         lines.append("  no MLPClassifier or MLPRegressor ran on sknn")
     else:
-        lines.append(f"  {'estimator':<14} {'method':<18} {'calls':>6} {'rows':>9} "
-                     f"{'time':>9}  ran on")
+        lines.append(
+            f"  {'estimator':<14} {'method':<18} {'calls':>6} {'rows':>9} {'time':>9}  ran on"
+        )
         for (name, method, place), tally in tallies:
-            lines.append(f"  {name:<14} {method:<18} {tally.calls:>6} {tally.rows:>9} "
-                         f"{tally.seconds:>8.3f}s  {place}")
+            lines.append(
+                f"  {name:<14} {method:<18} {tally.calls:>6} {tally.rows:>9} "
+                f"{tally.seconds:>8.3f}s  {place}"
+            )
     lines.append(f"  fell back to scikit-learn: {sum(fallbacks.values()) or 'never'}")
     lines.extend(f"    {times} x {reason}" for reason, times in sorted(fallbacks.items()))
     return "\n".join(lines)

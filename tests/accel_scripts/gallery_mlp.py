@@ -20,8 +20,9 @@ X, y = load_diabetes(return_X_y=True)
 regressor = TransformedTargetRegressor(
     make_pipeline(
         StandardScaler(),
-        MLPRegressor(hidden_layer_sizes=(20,), solver="lbfgs", alpha=1.0, max_iter=100,
-                     random_state=0),
+        MLPRegressor(
+            hidden_layer_sizes=(20,), solver="lbfgs", alpha=1.0, max_iter=100, random_state=0
+        ),
     ),
     transformer=StandardScaler(),
 )

@@ -14,8 +14,9 @@ from sklearn.model_selection import train_test_split
 
 X, y = load_diabetes(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-chosen = [estimator for name, estimator in REGRESSORS
-          if name in ("MLPRegressor", "LinearRegression")]
+chosen = [
+    estimator for name, estimator in REGRESSORS if name in ("MLPRegressor", "LinearRegression")
+]
 n_jobs = int(sys.argv[1]) if len(sys.argv) > 1 else 1
 models, _ = LazyRegressor(regressors=chosen, n_jobs=n_jobs).fit(X_train, X_test, y_train, y_test)
 print(models[["Adjusted R-Squared", "R-Squared", "RMSE"]].round(6).to_string())

@@ -20,12 +20,29 @@ class CompiledNetwork(NetworkBase):
     """
 
     def __init__(
-        self, xp, layout, hidden_activation, output_activation, dtype, device, max_rows,
-        dropout=0.0, random=None,
+        self,
+        xp,
+        layout,
+        hidden_activation,
+        output_activation,
+        dtype,
+        device,
+        max_rows,
+        dropout=0.0,
+        random=None,
     ):
         n_hidden = len(layout.layer_units) - 2
-        super().__init__(xp, hidden_activation, output_activation, n_hidden, dtype, device,
-                         max_rows, dropout, random)
+        super().__init__(
+            xp,
+            hidden_activation,
+            output_activation,
+            n_hidden,
+            dtype,
+            device,
+            max_rows,
+            dropout,
+            random,
+        )
         self._dense = DenseNetwork(
             layout.layer_units,
             [ACTIVATION_CODES[name] for name in self.activations],
