@@ -13,7 +13,7 @@ AdamW solver, early stopping that keeps the best epoch's weights, float32
 training, a per-epoch training log (``verbose=2``), a Keras-style
 ``summary()`` and :class:`sknn.TrainingCurveDisplay`.
 
-The full run reached a **test accuracy of 0.8968** (``random_state=0``,
+The full run reached a **test accuracy of 0.8915** (``random_state=0``,
 the same number as ``python -m sknn --dataset fashion-mnist``), above the
 0.88 of the Keras tutorial.
 
