@@ -299,3 +299,26 @@ def test_all_finite_finds_any_nan_or_infinity(order, dtype, bad):
     elif order == "strided":
         array = np.repeat(array, 2, axis=1)[:, ::2]
     assert _cpu.specialised(_cpu.all_finite, dtype)(array) is (bad is None)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n_columns", [1, 2, 3, 10, 17])
+def test_row_argmax_is_numpys_argmax_along_rows(dtype, n_columns):
+    # Ties (the first of equal values), NaN (the first NaN), infinities.
+    rng = np.random.default_rng(n_columns)
+    P = rng.integers(-3, 4, size=(400, n_columns)).astype(dtype)
+    specials = [np.nan, np.inf, -np.inf]
+    rows, cols = rng.integers(0, 400, 150), rng.integers(0, n_columns, 150)
+    P[rows, cols] = rng.choice(specials, 150)
+
+    indices = _cpu.specialised(_cpu.row_argmax, P.dtype)(P)
+
+    assert indices.dtype == np.int64
+    assert_array_equal(indices, P.argmax(axis=1))
+
+
+def test_row_argmax_of_no_rows_and_of_no_columns():
+    row_argmax = _cpu.specialised(_cpu.row_argmax, np.float64)
+    assert row_argmax(np.empty((0, 3))).shape == (0,)
+    with pytest.raises(ValueError, match="no columns"):
+        row_argmax(np.empty((2, 0)))

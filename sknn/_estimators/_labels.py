@@ -11,6 +11,7 @@ import numpy as np
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
 from sknn._arrays._backend import to_numpy
+from sknn._engine import _cpu
 
 BINARY, MULTICLASS, MULTILABEL = "binary", "multiclass", "multilabel-indicator"
 
@@ -106,7 +107,7 @@ def numpy_labels(y_prob, kind, classes):
     """``indices_to_labels(decode_indices(...))`` for NumPy outputs, in few calls
     (predicting a row at a time, the general route costs as much as the network)."""
     if kind == MULTICLASS:
-        indices = y_prob.argmax(axis=1)
+        indices = _row_argmax(y_prob)
     else:
         indices = (y_prob[:, 0] if kind == BINARY else y_prob) > 0.5
         indices = indices.astype(np.int64)
@@ -115,6 +116,13 @@ def numpy_labels(y_prob, kind, classes):
     if len(classes) == 1:
         indices[...] = 0
     return classes.take(indices)
+
+
+def _row_argmax(y_prob):
+    """``y_prob.argmax(axis=1)``, compiled for the engine's float outputs."""
+    if y_prob.dtype in _cpu.FLOATS and y_prob.flags.c_contiguous:
+        return _cpu.specialised(_cpu.row_argmax, y_prob.dtype)(y_prob)
+    return y_prob.argmax(axis=1)
 
 
 def decode_indices(xp, y_prob, kind):

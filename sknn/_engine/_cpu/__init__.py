@@ -25,13 +25,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sknn._engine._cpu._data import all_finite, take_rows
+from sknn._engine._cpu._data import all_finite, row_argmax, take_rows
 from sknn._engine._cpu._dense import DenseNetwork
 from sknn._engine._cpu._steps import StepKind, step
 
 __all__ = [
     "ACTIVATION_CODES",
     "ADAM",
+    "FLOATS",
     "RMSPROP",
     "SGD",
     "DenseNetwork",
@@ -39,6 +40,7 @@ __all__ = [
     "all_finite",
     "handles",
     "in_row_layout",
+    "row_argmax",
     "specialised",
     "step",
     "take_rows",
@@ -58,7 +60,7 @@ ACTIVATION_CODES = {
     "exp": 9,
 }
 
-_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 SGD, ADAM, RMSPROP = StepKind.SGD, StepKind.ADAM, StepKind.RMSPROP  # kinds of ``step``
 
 
@@ -89,7 +91,7 @@ def handles(*arrays):
     """True when the kernels can read every array in place: NumPy arrays of one
     float dtype, aligned, each stride a whole number of items (any sign)."""
     dtype = arrays[0].dtype if isinstance(arrays[0], np.ndarray) else None
-    return dtype in _FLOATS and all(
+    return dtype in FLOATS and all(
         type(a) is np.ndarray and a.dtype == dtype and _readable(a) for a in arrays
     )
 

@@ -20,6 +20,9 @@ cdef extern from "kernels.h" nogil:
     void take_rows_double(const double *X, Py_ssize_t row_stride, Py_ssize_t col_stride,
                           Py_ssize_t n_cols, const Py_ssize_t *rows, Py_ssize_t n_rows, double *out)
 
+    void row_argmax_float(const float *P, Py_ssize_t n, Py_ssize_t m, int64_t *out)
+    void row_argmax_double(const double *P, Py_ssize_t n, Py_ssize_t m, int64_t *out)
+
     int all_finite_float(const float *X, Py_ssize_t outer_stride, Py_ssize_t inner_stride,
                          Py_ssize_t n_outer, Py_ssize_t n_inner)
     int all_finite_double(const double *X, Py_ssize_t outer_stride, Py_ssize_t inner_stride,

@@ -27,6 +27,25 @@ SKNN_KERNEL void NAME(take_rows)(const REAL *X, ptrdiff_t row_stride, ptrdiff_t 
     }
 }
 
+/* out[i] = the column of the largest value of row i of the n x m matrix P
+ * (C order): NumPy's argmax along axis 1, the first of equal values, the
+ * first NaN where a row has one. */
+SKNN_KERNEL void NAME(row_argmax)(const REAL *restrict P, ptrdiff_t n, ptrdiff_t m,
+                                  int64_t *restrict out)
+{
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const REAL *row = P + i * m;
+        ptrdiff_t best = 0;
+        REAL top = row[0];
+        for (ptrdiff_t j = 1; j < m && top == top; j++)
+            if (!(row[j] <= top)) { /* larger, or NaN */
+                best = j;
+                top = row[j];
+            }
+        out[i] = (int64_t)best;
+    }
+}
+
 /* Whether every element of X is finite: sum(x - x) is 0 when they all are,
  * NaN as soon as one is NaN or infinite. X is an n_outer x n_inner array with
  * unit stride along inner (a row of a C-ordered or a column of an F-ordered
