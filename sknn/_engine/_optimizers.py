@@ -28,7 +28,6 @@ from sknn._engine import _cpu
 from sknn._engine._inplace import call_into, squared_norm
 
 # NumPy arrays of these dtypes take the compiled steps.
-_COMPILED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 class _Schedule:
@@ -83,7 +82,7 @@ class _Schedule:
         penalty needs it), else 0.
         """
         self._advance()
-        if type(params) is np.ndarray and params.dtype in _COMPILED_DTYPES:
+        if type(params) is np.ndarray and params.dtype in _cpu.FLOATS:
             return _cpu.step(
                 self._compiled_kind,
                 params,

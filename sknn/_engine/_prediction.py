@@ -37,7 +37,6 @@ from sknn._engine import _cpu
 from sknn._engine._choice import PREDICTION_ROWS, make_network
 from sknn._engine._layout import ParameterLayout
 
-_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _CSR_TYPES = (sp.csr_matrix, sp.csr_array)
 _CACHE_SIZE = 4
 _local = threading.local()
@@ -63,7 +62,7 @@ def _is_ready(estimator, X):
     return (
         type(X) is np.ndarray
         and X.ndim == 2
-        and X.dtype in _FLOATS
+        and X.dtype in _cpu.FLOATS
         and X.shape[0] > 0
         and _cpu.handles(X)
         and X.shape[1] == estimator.n_features_in_
@@ -76,7 +75,7 @@ def _is_ready_csr(estimator, X):
     """A SciPy CSR matrix of floats with the fitted features, finite, fitted without names."""
     return (
         type(X) in _CSR_TYPES
-        and X.dtype in _FLOATS
+        and X.dtype in _cpu.FLOATS
         and X.shape[0] > 0
         and X.shape[1] == estimator.n_features_in_
         and not hasattr(estimator, "feature_names_in_")
